@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make demo` and `make test` (README).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test lint messages clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+demo: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Open http://127.0.0.1:8000 and log in with one of the accounts above."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+# Refresh the Dutch catalogue after changing user-facing text (needs GNU gettext).
+messages: $(VENV)/.dev
+	$(PY) manage.py makemessages -l nl --ignore=.venv --ignore=tests --ignore=staticfiles --no-obsolete
+	$(PY) manage.py compilemessages -l nl --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts db.sqlite3

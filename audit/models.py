@@ -1,0 +1,37 @@
+"""Who opened which case file, and who read special-category details.
+
+Changes to client data are recorded by django-simple-history (see README); this log covers
+reads, which a history library does not see."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessLog(models.Model):
+    class Action(models.TextChoices):
+        OPENED = "geopend", _("opened the case file")
+        SENSITIVE_READ = "gevoelig_gelezen", _("read medical or psychological details")
+        HISTORY_READ = "historiek_gelezen", _("read the change history")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("user"))
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.SET_NULL, null=True, related_name="access_logs",
+                               verbose_name=_("client"))
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.get_action_display()}"
+
+
+def log_access(user, client, action, detail=""):
+    return AccessLog.objects.create(user=user, organisation_id=client.organisation_id, client=client,
+                                    action=action, detail=detail)

@@ -1,0 +1,94 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Role, User
+
+from .models import Barrier, Client, Competence, ContactMoment, Interest
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it submits ISO dates and shows them in the user's locale."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def row(*fields):
+    return Div(*[Div(field, css_class="col-md") for field in fields], css_class="row")
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = [
+            "national_number", "first_name", "last_name", "birth_date",
+            "street_address", "postcode", "municipality", "phone", "email", "leefloon_category",
+            "competences", "competences_note", "interests", "interests_note", "goals",
+            "education_level", "languages", "driving_licence", "mobility", "childcare_needs",
+            "work_history", "draagkracht_hours", "status", "counsellor",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "competences": forms.CheckboxSelectMultiple,
+            "interests": forms.CheckboxSelectMultiple,
+            "competences_note": forms.Textarea(attrs={"rows": 2}),
+            "interests_note": forms.Textarea(attrs={"rows": 2}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "childcare_needs": forms.Textarea(attrs={"rows": 2}),
+            "work_history": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisation = user.organisation
+        if not self.instance.pk:
+            self.instance.organisation = organisation
+            if user.is_counsellor:
+                self.instance.counsellor = user
+        self.fields["competences"].queryset = Competence.objects.filter(organisation=organisation, active=True)
+        self.fields["interests"].queryset = Interest.objects.filter(organisation=organisation, active=True)
+        # Assigning caseloads is the head's job (DOMAIN.md).
+        if user.is_head:
+            self.fields["counsellor"].queryset = User.objects.filter(
+                organisation=organisation, role=Role.COUNSELLOR, is_active=True)
+        else:
+            del self.fields["counsellor"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Person"), row("national_number", "birth_date"), row("first_name", "last_name"),
+                     row("street_address", "postcode", "municipality"), row("phone", "email"),
+                     "leefloon_category"),
+            Fieldset(_("Strengths and goals"), "goals", row("competences", "interests"),
+                     row("competences_note", "interests_note")),
+            Fieldset(_("Intake"), row("draagkracht_hours", "education_level"), "languages",
+                     row("driving_licence", "mobility"), "childcare_needs", "work_history"),
+            Fieldset(_("Follow-up"), row("status", *(["counsellor"] if user.is_head else []))),
+        )
+
+
+class BarrierForm(forms.ModelForm):
+    class Meta:
+        model = Barrier
+        fields = ["category", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class ContactMomentForm(forms.ModelForm):
+    class Meta:
+        model = ContactMoment
+        fields = ["kind", "date", "duration_minutes", "note"]
+        widgets = {"date": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
+        self.fields["duration_minutes"].initial = 30
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(row("kind", "date", "duration_minutes"), "note")

@@ -1,0 +1,263 @@
+"""The client case file: intake, strengths, barriers and contact moments."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from organisations.models import Organisation
+
+from . import national_number
+from .national_number import NationalNumberField
+
+postcode_validator = RegexValidator(r"^\d{4}$", _("A Belgian postcode has 4 digits."))
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place where case files are scoped: a user sees the clients of their own
+        organisation, and only when their role works with case files (never a schepen)."""
+        if not user.is_authenticated or not user.works_with_case_files:
+            return self.none()
+        return self.filter(organisation_id=user.organisation_id)
+
+    def search(self, text):
+        text = text.strip()
+        if not text:
+            return self
+        digits = national_number.compact(text)
+        query = models.Q()
+        for word in text.split():
+            query &= models.Q(first_name__icontains=word) | models.Q(last_name__icontains=word)
+        if digits.isdigit():
+            query |= models.Q(national_number__startswith=digits)
+        return self.filter(query)
+
+
+class Vocabulary(models.Model):
+    """A per-organisation list of terms (competences, interests) so that matching compares
+    like with like; free text on the client adds what the list lacks."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, verbose_name=_("organisation"))
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Competence(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("competence")
+        verbose_name_plural = _("competences")
+        constraints = [models.UniqueConstraint("organisation", "name", name="unique_competence_per_organisation")]
+
+
+class Interest(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
+        constraints = [models.UniqueConstraint("organisation", "name", name="unique_interest_per_organisation")]
+
+
+class Client(models.Model):
+    class Status(models.TextChoices):
+        INTAKE = "intake", _("intake")
+        ACTIVE = "actief", _("active")
+        CLOSED = "afgesloten", _("closed")
+
+    class LeefloonCategory(models.TextChoices):
+        COHABITING = "samenwonend", _("cohabiting")
+        SINGLE = "alleenstaand", _("single")
+        FAMILY = "gezinslast", _("with dependent family")
+
+    class Education(models.TextChoices):
+        NONE = "geen", _("none or primary school")
+        LOWER_SECONDARY = "lager_secundair", _("lower secondary")
+        HIGHER_SECONDARY = "hoger_secundair", _("higher secondary")
+        HIGHER = "hoger", _("higher education")
+        FOREIGN = "buitenlands", _("foreign diploma, not recognised")
+
+    class DrivingLicence(models.TextChoices):
+        NONE = "geen", _("none")
+        LEARNING = "voorlopig", _("provisional")
+        B = "B", _("B (car)")
+        PROFESSIONAL = "C_D", _("C or D (truck, bus)")
+
+    class Mobility(models.TextChoices):
+        CAR = "auto", _("own car")
+        BIKE = "fiets", _("bicycle or moped")
+        PUBLIC = "openbaar_vervoer", _("public transport")
+        WALK = "te_voet", _("on foot only")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="clients",
+                                     verbose_name=_("organisation"))
+    national_number = NationalNumberField(_("national number"))
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True,
+                                  help_text=_("Filled in from the national number when left empty."))
+    street_address = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True, validators=[postcode_validator])
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    leefloon_category = models.CharField(_("leefloon category"), max_length=20,
+                                         choices=LeefloonCategory.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INTAKE)
+    counsellor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="caseload", verbose_name=_("counsellor"))
+
+    # Strengths and goals come first (solution-focused approach, DOMAIN.md).
+    competences = models.ManyToManyField(Competence, blank=True, verbose_name=_("competences"))
+    competences_note = models.TextField(_("other competences and talents"), blank=True)
+    interests = models.ManyToManyField(Interest, blank=True, verbose_name=_("interests"))
+    interests_note = models.TextField(_("other interests"), blank=True)
+    goals = models.TextField(_("goals"), blank=True, help_text=_("What the client wants to reach, in their words."))
+
+    education_level = models.CharField(_("education level"), max_length=20, choices=Education.choices, blank=True)
+    languages = models.CharField(_("languages"), max_length=200, blank=True,
+                                 help_text=_("For example: Dutch (B1), Arabic, French."))
+    driving_licence = models.CharField(_("driving licence"), max_length=10, choices=DrivingLicence.choices,
+                                       blank=True)
+    mobility = models.CharField(_("main means of transport"), max_length=20, choices=Mobility.choices, blank=True)
+    childcare_needs = models.TextField(_("childcare needs"), blank=True)
+    work_history = models.TextField(_("work history"), blank=True)
+    draagkracht_hours = models.PositiveSmallIntegerField(
+        _("draagkracht (hours a week)"), null=True, blank=True, validators=[MaxValueValidator(40)],
+        help_text=_("How many hours a week the client can work now."),
+    )
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[competences, interests], excluded_fields=["updated_at"])
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        constraints = [
+            models.UniqueConstraint("organisation", "national_number", name="unique_national_number_per_organisation"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def national_number_display(self):
+        return national_number.display(self.national_number)
+
+    @property
+    def age(self):
+        if not self.birth_date:
+            return None
+        today, born = timezone.localdate(), self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        encoded = national_number.birth_date_of(self.national_number) if self.national_number else None
+        if self.birth_date and encoded and self.birth_date != encoded:
+            errors["birth_date"] = _("The date of birth does not agree with the national number (%(date)s).") % {
+                "date": encoded.strftime("%d/%m/%Y")}
+        elif not self.birth_date:
+            self.birth_date = encoded
+        if self.national_number and self.organisation_id and (
+            Client.objects.filter(organisation_id=self.organisation_id, national_number=self.national_number)
+            .exclude(pk=self.pk).exists()
+        ):
+            errors["national_number"] = _("This organisation already has a case file with this national number.")
+        if self.counsellor_id and self.counsellor.organisation_id != self.organisation_id:
+            errors["counsellor"] = _("The counsellor must work for the same organisation.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Barrier(models.Model):
+    """A drempel in the client's backpack. Medical and psychological descriptions are GDPR
+    special-category data: only the assigned counsellor and the head read them."""
+
+    class Category(models.TextChoices):
+        MEDICAL = "medisch", _("medical")
+        PSYCHOLOGICAL = "psychisch", _("psychological")
+        SOCIAL = "sociaal", _("social or family")
+        HOUSING = "huisvesting", _("housing")
+        DEBTS = "schulden", _("debts")
+        LANGUAGE = "taal", _("language")
+        MOBILITY = "mobiliteit", _("mobility")
+        JUSTICE = "justitie", _("justice")
+
+    SENSITIVE_CATEGORIES = {Category.MEDICAL, Category.PSYCHOLOGICAL}
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="barriers", verbose_name=_("client"))
+    category = models.CharField(_("kind"), max_length=20, choices=Category.choices)
+    description = models.TextField(_("description"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["category", "created_at"]
+        verbose_name = _("barrier")
+        verbose_name_plural = _("barriers")
+
+    def __str__(self):
+        return self.get_category_display()
+
+    @property
+    def is_sensitive(self):
+        return self.category in self.SENSITIVE_CATEGORIES
+
+
+class ContactMoment(models.Model):
+    class Kind(models.TextChoices):
+        CONVERSATION = "gesprek", _("conversation")
+        HOME_VISIT = "huisbezoek", _("home visit")
+        PHONE = "telefoon", _("phone call")
+        EMAIL = "email", _("e-mail")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contact_moments",
+                               verbose_name=_("client"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CONVERSATION)
+    date = models.DateField(_("date"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("author"))
+    note = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("contact moment")
+        verbose_name_plural = _("contact moments")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = _("A contact moment is logged after it took place: the date cannot be in the future.")
+        elif self.date and self.date < datetime.date(2000, 1, 1):
+            errors["date"] = _("This date is too far in the past.")
+        if self.duration_minutes is not None and not 1 <= self.duration_minutes <= 600:
+            errors["duration_minutes"] = _("The duration is between 1 and 600 minutes.")
+        if errors:
+            raise ValidationError(errors)

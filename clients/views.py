@@ -1,0 +1,149 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.models import AccessLog, log_access
+from organisations.models import Role, User
+from organisations.permissions import case_file_access
+
+from . import selectors
+from .forms import BarrierForm, ClientForm, ContactMomentForm
+from .models import Barrier, Client, ContactMoment
+
+PAGE_SIZE = 25
+
+
+def _editable_client(request, pk):
+    """A client of the user's organisation that the user may change: 404 outside the
+    organisation, 403 for a colleague's client."""
+    client = selectors.client_for(request.user, pk)
+    if not request.user.can_edit_client(client):
+        raise PermissionDenied
+    return client
+
+
+@case_file_access
+def client_list(request):
+    user = request.user
+    default_counsellor = "mij" if user.is_counsellor else "alle"
+    counsellor_param = request.GET.get("begeleider", default_counsellor)
+    counsellor = {"mij": user, "alle": None}.get(counsellor_param)
+    if counsellor_param not in ("mij", "alle"):
+        counsellor = get_object_or_404(User, pk=counsellor_param, organisation=user.organisation) \
+            if counsellor_param.isdigit() else None
+    search = request.GET.get("q", "")
+    status = request.GET.get("status", "")
+    sort = request.GET.get("sortering", "naam")
+    clients = selectors.caseload(user, search=search, counsellor=counsellor, status=status, sort=sort)
+    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    context = {
+        "page": page,
+        "search": search,
+        "status": status,
+        "sort": sort,
+        "counsellor_param": counsellor_param,
+        "counsellors": User.objects.filter(organisation=user.organisation, role=Role.COUNSELLOR, is_active=True),
+        "statuses": Client.Status.choices,
+        "sorts": selectors.SORT_LABELS.items(),
+        "own_caseload": counsellor == user,
+    }
+    template = "clients/_client_table.html" if request.htmx else "clients/client_list.html"
+    return render(request, template, context)
+
+
+@case_file_access
+def client_create(request):
+    form = ClientForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        client = form.save()
+        messages.success(request, _("Case file of %(name)s created.") % {"name": client.full_name})
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form})
+
+
+@case_file_access
+def client_edit(request, pk):
+    client = _editable_client(request, pk)
+    form = ClientForm(request.POST or None, instance=client, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Case file saved."))
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@case_file_access
+def client_detail(request, pk):
+    client = selectors.client_for(request.user, pk)
+    log_access(request.user, client, AccessLog.Action.OPENED)
+    return render(request, "clients/client_detail.html", {
+        "client": client,
+        "can_edit": request.user.can_edit_client(client),
+        "can_read_sensitive": request.user.can_read_sensitive(client),
+        "competences": client.competences.all(),
+        "interests": client.interests.all(),
+        "barriers": client.barriers.all(),
+        "timeline": selectors.timeline(client),
+        "contact_form": ContactMomentForm(),
+        "barrier_form": BarrierForm(),
+    })
+
+
+@require_POST
+@case_file_access
+def contact_create(request, pk):
+    client = _editable_client(request, pk)
+    form = ContactMomentForm(request.POST, instance=ContactMoment(client=client, author=request.user))
+    saved = form.is_valid()
+    if saved:
+        form.save()
+    if not request.htmx:
+        if saved:
+            messages.success(request, _("Contact moment logged."))
+            return redirect("clients:detail", pk=client.pk)
+        return render(request, "clients/contact_form_page.html", {"client": client, "contact_form": form},
+                      status=422)
+    # htmx swaps 2xx answers only, so the form with its errors comes back as 200.
+    return render(request, "clients/_timeline_with_form.html", {
+        "client": client, "can_edit": True, "saved": saved,
+        "contact_form": ContactMomentForm() if saved else form, "timeline": selectors.timeline(client),
+    })
+
+
+@require_POST
+@case_file_access
+def barrier_create(request, pk):
+    client = _editable_client(request, pk)
+    form = BarrierForm(request.POST, instance=Barrier(client=client))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Barrier added."))
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/barrier_form_page.html", {"client": client, "barrier_form": form}, status=422)
+
+
+@case_file_access
+def barrier_details(request, pk, barrier_pk):
+    """Shows a barrier's description; medical and psychological ones only to the assigned
+    counsellor and the head, and every such read is logged."""
+    client = selectors.client_for(request.user, pk)
+    barrier = get_object_or_404(client.barriers, pk=barrier_pk)
+    if barrier.is_sensitive:
+        if not request.user.can_read_sensitive(client):
+            raise PermissionDenied
+        log_access(request.user, client, AccessLog.Action.SENSITIVE_READ, detail=barrier.get_category_display())
+    return render(request, "clients/_barrier_details.html", {"client": client, "barrier": barrier})
+
+
+@case_file_access
+def client_history(request, pk):
+    client = selectors.client_for(request.user, pk)
+    log_access(request.user, client, AccessLog.Action.HISTORY_READ)
+    return render(request, "clients/client_history.html", {
+        "client": client,
+        "changes": selectors.change_history(client),
+        "accesses": client.access_logs.select_related("user")[:100],
+    })

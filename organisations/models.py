@@ -1,0 +1,139 @@
+"""Organisations (OCMWs), welzijnsregio's, and the people who log in, with their role."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """One OCMW. Everything a counsellor sees belongs to exactly one organisation."""
+
+    slug = models.SlugField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Region(models.Model):
+    """A welzijnsregio: an association of OCMWs whose figures are compared side by side."""
+
+    slug = models.SlugField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    members = models.ManyToManyField(
+        Organisation, related_name="regions", blank=True, verbose_name=_("member organisations")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("welfare region")
+        verbose_name_plural = _("welfare regions")
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    COUNSELLOR = "trajectbegeleider", _("counsellor")
+    HEAD = "diensthoofd", _("head of service")
+    ALDERMAN = "schepen", _("alderman")
+    REGION_COORDINATOR = "regiocoordinator", _("region coordinator")
+    ADMINISTRATOR = "beheerder", _("administrator")
+
+
+# Roles that work with individual case files; the others only ever see aggregates.
+CASE_FILE_ROLES = {Role.COUNSELLOR, Role.HEAD}
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person who logs in with their e-mail address and works in one role."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="users", verbose_name=_("organisation"),
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="coordinators", verbose_name=_("welfare region"),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["first_name", "last_name"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.lower()
+        if self.role == Role.REGION_COORDINATOR:
+            if not self.region_id:
+                raise ValidationError({"region": _("A region coordinator belongs to a welfare region.")})
+        elif self.role and not self.organisation_id and not self.is_superuser:
+            raise ValidationError({"organisation": _("This role belongs to an organisation.")})
+
+    # Role questions, asked by views and templates.
+    @property
+    def works_with_case_files(self):
+        return self.role in CASE_FILE_ROLES and self.organisation_id is not None
+
+    @property
+    def is_counsellor(self):
+        return self.role == Role.COUNSELLOR
+
+    @property
+    def is_head(self):
+        return self.role == Role.HEAD
+
+    @property
+    def is_administrator(self):
+        return self.role == Role.ADMINISTRATOR and self.organisation_id is not None
+
+    @property
+    def sees_aggregates(self):
+        return self.role in {Role.HEAD, Role.ALDERMAN, Role.REGION_COORDINATOR}
+
+    def can_edit_client(self, client):
+        """The assigned counsellor edits their own clients; the head edits all of the OCMW."""
+        if client.organisation_id != self.organisation_id:
+            return False
+        return self.is_head or (self.is_counsellor and client.counsellor_id == self.pk)
+
+    def can_read_sensitive(self, client):
+        """Medical and psychological details: assigned counsellor and head only (GDPR art. 9)."""
+        return self.can_edit_client(client)

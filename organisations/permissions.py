@@ -1,0 +1,28 @@
+"""Role checks declared at the view. A forbidden action answers 403; scoping (404) lives in
+the querysets (`clients.models.ClientQuerySet.visible_to`)."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+
+def role_required(check):
+    """Allow the view only to logged-in users for whom `check(user)` holds."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+case_file_access = role_required(lambda user: user.works_with_case_files)
+administrator_required = role_required(lambda user: user.is_administrator)
+aggregates_access = role_required(lambda user: user.sees_aggregates)

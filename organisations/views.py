@@ -1,0 +1,112 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clients.models import Competence, Interest
+from reporting.figures import caseload_overview
+
+from .forms import UserForm, VocabularyTermForm
+from .models import Organisation, Role, User
+from .permissions import administrator_required
+
+
+@login_required
+def home(request):
+    """Each role lands where its work is."""
+    user = request.user
+    if user.works_with_case_files:
+        return redirect("clients:list")
+    if user.is_administrator:
+        return redirect("user_list")
+    if user.role == Role.ALDERMAN and user.organisation_id:
+        organisations = [user.organisation]
+    elif user.role == Role.REGION_COORDINATOR and user.region_id:
+        organisations = list(user.region.members.all())
+    else:
+        organisations = list(Organisation.objects.all()) if user.is_superuser else []
+    return render(request, "reporting/overview.html", {"overview": caseload_overview(organisations)})
+
+
+@administrator_required
+def user_list(request):
+    users = User.objects.filter(organisation=request.user.organisation).order_by("role", "last_name")
+    return render(request, "organisations/user_list.html", {"users": users})
+
+
+@administrator_required
+def user_create(request):
+    form = UserForm(request.POST or None, organisation=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        user = form.save(commit=False)
+        user.set_unusable_password()
+        user.save()
+        _send_welcome(request, user)
+        messages.success(request, _("%(email)s was added and received an e-mail to choose a password.")
+                         % {"email": user.email})
+        return redirect("user_list")
+    return render(request, "organisations/user_form.html", {"form": form})
+
+
+@administrator_required
+def user_edit(request, pk):
+    user = get_object_or_404(User, pk=pk, organisation=request.user.organisation)
+    form = UserForm(request.POST or None, instance=user, organisation=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("User saved."))
+        return redirect("user_list")
+    return render(request, "organisations/user_form.html", {"form": form, "edited": user})
+
+
+def _send_welcome(request, user):
+    """A new user chooses their own password through a one-time link, as in a password reset."""
+    context = {
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "protocol": "https" if request.is_secure() else "http",
+        "domain": request.get_host(),
+    }
+    PasswordResetForm().send_mail("registration/welcome_subject.txt", "registration/welcome_email.txt",
+                                  context, from_email=None, to_email=user.email)
+
+
+VOCABULARIES = {"competentie": Competence, "interesse": Interest}
+
+
+@administrator_required
+def vocabulary(request):
+    organisation = request.user.organisation
+    form = VocabularyTermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        model = VOCABULARIES[form.cleaned_data["vocabulary"]]
+        name = form.cleaned_data["name"]
+        if model.objects.filter(organisation=organisation, name__iexact=name).exists():
+            form.add_error("name", _("“%(name)s” is already on this list.") % {"name": name})
+        else:
+            model.objects.create(organisation=organisation, name=name)
+            messages.success(request, _("“%(name)s” was added.") % {"name": name})
+            return redirect("vocabulary")
+    return render(request, "organisations/vocabulary.html", {
+        "form": form,
+        "competences": Competence.objects.filter(organisation=organisation),
+        "interests": Interest.objects.filter(organisation=organisation),
+    })
+
+
+@require_POST
+@administrator_required
+def vocabulary_toggle(request, vocabulary, pk):
+    model = VOCABULARIES.get(vocabulary)
+    if model is None:
+        return redirect("vocabulary")
+    term = get_object_or_404(model, pk=pk, organisation=request.user.organisation)
+    term.active = not term.active
+    term.save(update_fields=["active"])
+    return redirect("vocabulary")

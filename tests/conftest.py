@@ -1,0 +1,80 @@
+"""Named people in two organisations, so every test can say "oscar of another OCMW gets 404"
+in one line (STYLE.md, healthchecks habit)."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from clients.models import Barrier
+from organisations.models import Region, Role
+
+from .factories import BarrierFactory, ClientFactory, OrganisationFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_service(condition, reason):
+    """Skip a test that needs an absent service locally; under CI the same absence fails."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"CI needs this service: {reason}")
+        pytest.skip(reason)
+
+
+@dataclass
+class World:
+    menen: object
+    wervik: object
+    alice: object  # counsellor in Menen, owns `client`
+    bob: object  # counsellor in Menen, colleague of alice
+    hilde: object  # head of service in Menen
+    sam: object  # schepen of Menen
+    bea: object  # beheerder of Menen
+    rita: object  # regiocoördinator over Menen and Wervik
+    oscar: object  # counsellor in Wervik
+    olga: object  # head of service in Wervik
+    client: object  # alice's client in Menen, with a medical barrier
+    barrier: object
+    other_client: object  # oscar's client in Wervik
+
+
+@pytest.fixture
+def world(db):
+    menen = OrganisationFactory(slug="menen", name="OCMW Menen")
+    wervik = OrganisationFactory(slug="wervik", name="OCMW Wervik")
+    region = Region.objects.create(slug="zuidwest", name="Welzijnsregio Zuid-West")
+    region.members.set([menen, wervik])
+
+    def person(first_name, role, organisation=menen, **extra):
+        return UserFactory(email=f"{first_name.lower()}@example.be", first_name=first_name, role=role,
+                           organisation=organisation, **extra)
+
+    alice = person("Alice", Role.COUNSELLOR)
+    oscar = person("Oscar", Role.COUNSELLOR, wervik)
+    client = ClientFactory(organisation=menen, counsellor=alice, first_name="Fatima", last_name="Benali")
+    return World(
+        menen=menen, wervik=wervik, alice=alice, bob=person("Bob", Role.COUNSELLOR),
+        hilde=person("Hilde", Role.HEAD), sam=person("Sam", Role.ALDERMAN), bea=person("Bea", Role.ADMINISTRATOR),
+        rita=person("Rita", Role.REGION_COORDINATOR, None, region=region),
+        oscar=oscar, olga=person("Olga", Role.HEAD, wervik),
+        client=client,
+        barrier=BarrierFactory(client=client, category=Barrier.Category.MEDICAL),
+        other_client=ClientFactory(organisation=wervik, counsellor=oscar),
+    )
+
+
+@pytest.fixture
+def login(client):
+    """login(user) -> the Django test client, logged in as that user."""
+
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

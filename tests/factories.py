@@ -1,0 +1,88 @@
+import datetime
+import itertools
+
+import factory
+
+from clients.models import Barrier, Client, Competence, ContactMoment, Interest
+from demo.builders import national_number
+from organisations.models import Organisation, Role, User
+
+PASSWORD = "een-sterk-wachtwoord-42"
+_sequence = itertools.count(1)
+
+
+def valid_national_number():
+    """A fresh, valid rijksregisternummer per call (born 1 January 1985 + n days)."""
+    n = next(_sequence)
+    return national_number(datetime.date(1985, 1, 1) + datetime.timedelta(days=n // 400), n % 400 + 1)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"ocmw-{n}")
+    name = factory.LazyAttribute(lambda o: f"OCMW {o.slug.title()}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.be")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Gebruiker{n}")
+    role = Role.COUNSELLOR
+    organisation = factory.SubFactory(OrganisationFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    national_number = factory.LazyFunction(valid_national_number)
+    first_name = factory.Faker("first_name", locale="nl_BE")
+    last_name = factory.Faker("last_name", locale="nl_BE")
+    status = Client.Status.ACTIVE
+    draagkracht_hours = 19
+
+
+class CompetenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Competence
+
+    name = factory.Sequence(lambda n: f"Competentie {n}")
+
+
+class InterestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interest
+
+    name = factory.Sequence(lambda n: f"Interesse {n}")
+
+
+class BarrierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Barrier
+
+    category = Barrier.Category.MEDICAL
+    description = "Rugklachten; geen zware lasten."
+
+
+class ContactMomentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactMoment
+
+    kind = ContactMoment.Kind.CONVERSATION
+    date = factory.LazyFunction(datetime.date.today)
+    duration_minutes = 30
+    note = "Opvolggesprek."

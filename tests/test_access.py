@@ -1,0 +1,87 @@
+"""Every client URL, for every kind of visitor: another organisation's user gets 404, a role
+without case files 403, an anonymous visitor the login page."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def client_urls(world):
+    pk = world.client.pk
+    return [
+        ("get", reverse("clients:detail", args=[pk])),
+        ("get", reverse("clients:edit", args=[pk])),
+        ("post", reverse("clients:edit", args=[pk])),
+        ("get", reverse("clients:history", args=[pk])),
+        ("post", reverse("clients:contact_create", args=[pk])),
+        ("post", reverse("clients:barrier_create", args=[pk])),
+        ("get", reverse("clients:barrier_details", args=[pk, world.barrier.pk])),
+    ]
+
+
+COLLECTION_URLS = [("get", "clients:list"), ("get", "clients:create"), ("post", "clients:create")]
+
+
+def request(http, method, url):
+    return getattr(http, method)(url)
+
+
+def test_every_client_url_answers_404_to_another_organisation(world, login):
+    for user in (world.oscar, world.olga):
+        http = login(user)
+        for method, url in client_urls(world):
+            assert request(http, method, url).status_code == 404, (user, method, url)
+
+
+@pytest.mark.parametrize("role", ["sam", "bea", "rita"])
+def test_roles_without_case_files_get_403_on_every_client_url(world, login, role):
+    http = login(getattr(world, role))
+    for method, url in client_urls(world) + [(m, reverse(name)) for m, name in COLLECTION_URLS]:
+        assert request(http, method, url).status_code == 403, (role, method, url)
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(world, client):
+    for method, url in client_urls(world) + [(m, reverse(name)) for m, name in COLLECTION_URLS]:
+        response = request(client, method, url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+
+
+def test_a_colleague_reads_but_does_not_change_the_case_file(world, login):
+    http = login(world.bob)
+    pk = world.client.pk
+    assert http.get(reverse("clients:detail", args=[pk])).status_code == 200
+    assert http.get(reverse("clients:history", args=[pk])).status_code == 200
+    assert http.get(reverse("clients:edit", args=[pk])).status_code == 403
+    assert http.post(reverse("clients:contact_create", args=[pk]), {"note": "x"}).status_code == 403
+    assert http.post(reverse("clients:barrier_create", args=[pk]), {"category": "taal"}).status_code == 403
+    assert world.client.contact_moments.count() == 0
+
+
+def test_medical_details_are_for_the_assigned_counsellor_and_the_head_only(world, login):
+    url = reverse("clients:barrier_details", args=[world.client.pk, world.barrier.pk])
+    assert login(world.bob).get(url).status_code == 403
+    for reader in (world.alice, world.hilde):
+        response = login(reader).get(url)
+        assert response.status_code == 200
+        assert world.barrier.description in response.content.decode()
+
+
+def test_a_colleague_does_not_receive_the_medical_description_in_the_page(world, login):
+    page = login(world.bob).get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    assert world.barrier.description not in page
+    assert "Vertrouwelijk" in page
+
+
+def test_the_head_edits_any_client_of_the_organisation(world, login):
+    assert login(world.hilde).get(reverse("clients:edit", args=[world.client.pk])).status_code == 200
+
+
+def test_administration_pages_belong_to_the_administrator(world, login):
+    for user in (world.alice, world.hilde, world.sam, world.rita):
+        http = login(user)
+        for name in ("user_list", "user_create", "vocabulary"):
+            assert http.get(reverse(name)).status_code == 403, (user, name)
+    http = login(world.bea)
+    for name in ("user_list", "user_create", "vocabulary"):
+        assert http.get(reverse(name)).status_code == 200

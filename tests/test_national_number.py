@@ -1,0 +1,46 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from clients import national_number as nn
+
+
+@pytest.mark.parametrize("value", ["85073003328", "85.07.30-033.28", "85 07 30 033 28", "00000000097"])
+def test_valid_national_numbers_are_accepted_in_any_notation(value):
+    nn.validate_national_number(value)
+
+
+def test_bis_numbers_are_accepted():
+    nn.validate_national_number("85273003334".replace("34", "%02d" % (97 - 852730033 % 97)))
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("85073003327", "controlecijfers"),
+        ("8507300332", "11 cijfers"),
+        ("85a73003328", "alleen cijfers"),
+    ],
+)
+def test_invalid_national_numbers_name_what_is_wrong_in_dutch(value, fragment):
+    with pytest.raises(ValidationError) as error:
+        nn.validate_national_number(value)
+    assert fragment in str(error.value.messages[0])
+
+
+def test_display_groups_the_digits():
+    assert nn.display("85073003328") == "85.07.30-033.28"
+
+
+def test_birth_date_and_gender_come_from_the_number():
+    assert nn.birth_date_of("85073003328") == datetime.date(1985, 7, 30)
+    assert nn.gender_of("85073003328") == "M"
+
+
+def test_born_from_2000_uses_the_prefixed_checksum():
+    from demo.builders import national_number
+
+    number = national_number(datetime.date(2003, 4, 5), 12)
+    assert number[-2:] == "%02d" % (97 - int("2" + number[:9]) % 97)
+    nn.validate_national_number(number)
