@@ -6,6 +6,10 @@ from .models import Role, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("This e-mail address and password do not match. Mind that the password is case-sensitive."),
+    }
     username = forms.EmailField(label=_("E-mail address"),
                                 widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
 

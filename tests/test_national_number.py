@@ -11,8 +11,10 @@ def test_valid_national_numbers_are_accepted_in_any_notation(value):
     nn.validate_national_number(value)
 
 
-def test_bis_numbers_are_accepted():
-    nn.validate_national_number("85273003334".replace("34", "%02d" % (97 - 852730033 % 97)))
+@pytest.mark.parametrize("value", ["85.27.30-033.71", "85.47.30-033.17"])
+def test_bis_numbers_are_accepted(value):
+    nn.validate_national_number(value)
+    assert nn.birth_date_of(nn.compact(value)) == datetime.date(1985, 7, 30)
 
 
 @pytest.mark.parametrize(
@@ -42,5 +44,5 @@ def test_born_from_2000_uses_the_prefixed_checksum():
     from demo.builders import national_number
 
     number = national_number(datetime.date(2003, 4, 5), 12)
-    assert number[-2:] == "%02d" % (97 - int("2" + number[:9]) % 97)
+    assert int(number[-2:]) == 97 - int("2" + number[:9]) % 97
     nn.validate_national_number(number)

@@ -1,0 +1,195 @@
+import pytest
+from django.urls import reverse
+
+from audit.models import AccessLog
+from clients.models import Client, ContactMoment
+
+from .factories import ClientFactory, CompetenceFactory, ContactMomentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_data(**overrides):
+    data = {"national_number": "85.07.30-033.28", "first_name": "Jonas", "last_name": "Peeters",
+            "status": "intake", "draagkracht_hours": "16", "postcode": "8930", "municipality": "Menen"}
+    data.update(overrides)
+    return data
+
+
+def test_a_counsellor_creates_a_client_in_her_own_caseload(world, login):
+    competence = CompetenceFactory(organisation=world.menen, name="Heftruckattest")
+    response = login(world.alice).post(reverse("clients:create"),
+                                       client_data(competences=[competence.pk], goals="Werken in de logistiek"))
+    client = Client.objects.get(national_number="85073003328")
+    assert response.status_code == 302 and response.url == reverse("clients:detail", args=[client.pk])
+    assert (client.organisation, client.counsellor, client.birth_date.isoformat()) == (
+        world.menen, world.alice, "1985-07-30")
+    assert list(client.competences.all()) == [competence]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("national_number", "85.07.30-033.27", "controlecijfers"),
+        ("national_number", "1234", "11 cijfers"),
+        ("first_name", "", "Dit veld is verplicht"),
+        ("postcode", "893", "4 cijfers"),
+        ("draagkracht_hours", "45", "hoogstens 40"),
+        ("birth_date", "2001-01-01", "komt niet overeen met het rijksregisternummer"),
+        ("email", "geen-adres", "geldig e-mailadres"),
+    ],
+)
+def test_bad_input_gives_a_dutch_error_on_the_field_and_saves_nothing(world, login, field, value, message):
+    before = Client.objects.count()
+    response = login(world.alice).post(reverse("clients:create"), client_data(**{field: value}))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert message in " ".join(errors[field]), errors
+    assert "Er is niets opgeslagen" in response.content.decode()
+    assert Client.objects.count() == before
+
+
+def test_a_duplicate_national_number_in_the_organisation_is_refused(world, login):
+    response = login(world.alice).post(reverse("clients:create"),
+                                       client_data(national_number=world.client.national_number))
+    assert "al een dossier" in response.context["form"].errors["national_number"][0]
+
+
+def test_a_competence_of_another_organisation_cannot_be_chosen(world, login):
+    foreign = CompetenceFactory(organisation=world.wervik)
+    response = login(world.alice).post(reverse("clients:create"), client_data(competences=[foreign.pk]))
+    assert "competences" in response.context["form"].errors
+
+
+def test_only_the_head_assigns_a_counsellor(world, login):
+    assert "counsellor" not in login(world.alice).get(reverse("clients:create")).context["form"].fields
+    response = login(world.hilde).post(reverse("clients:edit", args=[world.client.pk]),
+                                       client_data(national_number=world.client.national_number,
+                                                   counsellor=world.bob.pk))
+    assert response.status_code == 302
+    world.client.refresh_from_db()
+    assert world.client.counsellor == world.bob
+
+
+def test_the_head_cannot_assign_a_counsellor_of_another_organisation(world, login):
+    response = login(world.hilde).post(reverse("clients:edit", args=[world.client.pk]),
+                                       client_data(national_number=world.client.national_number,
+                                                   counsellor=world.oscar.pk))
+    assert "counsellor" in response.context["form"].errors
+    world.client.refresh_from_db()
+    assert world.client.counsellor == world.alice
+
+
+def test_editing_records_who_changed_what(world, login):
+    login(world.alice).post(reverse("clients:edit", args=[world.client.pk]),
+                            client_data(national_number=world.client.national_number, first_name="Fatima",
+                                        last_name="Benali", goals="Een job in de kinderopvang"))
+    record = world.client.history.first()
+    assert record.history_user == world.alice
+    page = login(world.hilde).get(reverse("clients:history", args=[world.client.pk])).content.decode()
+    assert "Een job in de kinderopvang" in page and "Alice" in page
+
+
+def test_opening_a_case_file_is_logged(world, login):
+    login(world.bob).get(reverse("clients:detail", args=[world.client.pk]))
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.client, entry.action) == (world.bob, world.client, AccessLog.Action.OPENED)
+
+
+def test_reading_medical_details_is_logged(world, login):
+    login(world.hilde).get(reverse("clients:barrier_details", args=[world.client.pk, world.barrier.pk]))
+    assert AccessLog.objects.filter(user=world.hilde, action=AccessLog.Action.SENSITIVE_READ).count() == 1
+
+
+def test_the_client_page_puts_strengths_before_barriers(world, login):
+    page = login(world.alice).get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    assert page.index("Sterktes en doelen") < page.index("Drempels")
+
+
+class TestContactMoments:
+    def post(self, http, world, headers=None, **data):
+        fields = {"kind": "huisbezoek", "date": "2026-01-15", "duration_minutes": "45", "note": "Huisbezoek."}
+        fields.update(data)
+        return http.post(reverse("clients:contact_create", args=[world.client.pk]), fields, headers=headers)
+
+    def test_logging_adds_it_to_the_timeline(self, world, login):
+        response = self.post(login(world.alice), world)
+        moment = ContactMoment.objects.get()
+        assert (moment.author, moment.kind, moment.duration_minutes) == (world.alice, "huisbezoek", 45)
+        assert response.status_code == 302
+        page = login(world.alice).get(response.url).content.decode()
+        assert "Huisbezoek." in page and "15/01/2026" in page
+
+    def test_htmx_returns_the_refreshed_timeline(self, world, login):
+        response = self.post(login(world.alice), world, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        assert response.templates[0].name == "clients/_timeline_with_form.html"
+        assert "Huisbezoek." in response.content.decode()
+
+    @pytest.mark.parametrize(("field", "value"), [("date", "2999-01-01"), ("duration_minutes", "0"), ("note", "")])
+    def test_bad_input_is_refused_with_a_dutch_message(self, world, login, field, value):
+        response = self.post(login(world.alice), world, **{field: value})
+        assert response.status_code == 422
+        assert field in response.context["contact_form"].errors
+        assert "niet opgeslagen" in response.content.decode()
+        assert ContactMoment.objects.count() == 0
+
+
+class TestCaseloadList:
+    def test_a_counsellor_starts_on_her_own_caseload(self, world, login):
+        ClientFactory(organisation=world.menen, counsellor=world.bob, last_name="Vanneste")
+        response = login(world.alice).get(reverse("home"), follow=True)
+        names = [client.last_name for client in response.context["page"].object_list]
+        assert names == ["Benali"]
+        assert "Mijn caseload" in response.content.decode()
+
+    def test_all_counsellors_of_the_organisation_and_nothing_else(self, world, login):
+        ClientFactory(organisation=world.menen, counsellor=world.bob, last_name="Vanneste")
+        response = login(world.alice).get(reverse("clients:list"), {"begeleider": "alle"})
+        assert sorted(c.last_name for c in response.context["page"].object_list) == ["Benali", "Vanneste"]
+
+    def test_search_by_name_or_national_number(self, world, login):
+        http = login(world.hilde)
+        ClientFactory(organisation=world.menen, last_name="Vanneste")
+        by_name = http.get(reverse("clients:list"), {"q": "benal"}).context["page"].object_list
+        formatted = world.client.national_number_display
+        by_number = http.get(reverse("clients:list"), {"q": formatted}).context["page"].object_list
+        assert [c.pk for c in by_name] == [c.pk for c in by_number] == [world.client.pk]
+
+    def test_filter_by_status_and_counsellor(self, world, login):
+        ClientFactory(organisation=world.menen, counsellor=world.alice, status="intake", last_name="Nieuw")
+        http = login(world.hilde)
+        page = http.get(reverse("clients:list"), {"status": "intake", "begeleider": world.alice.pk}).context["page"]
+        assert [c.last_name for c in page.object_list] == ["Nieuw"]
+
+    def test_a_counsellor_of_another_organisation_is_not_a_filter(self, world, login):
+        assert login(world.hilde).get(reverse("clients:list"), {"begeleider": world.oscar.pk}).status_code == 404
+
+    def test_sorting_on_last_contact(self, world, login):
+        recent = ClientFactory(organisation=world.menen, counsellor=world.alice, last_name="Recent")
+        ContactMomentFactory(client=recent, author=world.alice)
+        page = login(world.alice).get(reverse("clients:list"), {"sortering": "-laatste_contact"}).context["page"]
+        assert page.object_list[0] == recent
+
+    def test_pagination_and_a_constant_number_of_queries(self, world, login, django_assert_max_num_queries):
+        for client in ClientFactory.create_batch(30, organisation=world.menen, counsellor=world.alice):
+            ContactMomentFactory(client=client, author=world.alice)
+        http = login(world.alice)
+        with django_assert_max_num_queries(6):
+            response = http.get(reverse("clients:list"))
+        assert len(response.context["page"].object_list) == 25
+        second = http.get(reverse("clients:list"), {"pagina": 2}).context["page"]
+        assert len(second.object_list) == 6
+
+    def test_htmx_filtering_returns_only_the_table(self, world, login):
+        response = login(world.alice).get(reverse("clients:list"), {"q": "Benali"}, headers={"HX-Request": "true"})
+        assert [t.name for t in response.templates][0] == "clients/_client_table.html"
+        assert "<nav class=\"navbar" not in response.content.decode()
+
+
+def test_the_client_page_has_a_constant_number_of_queries(world, login, django_assert_max_num_queries):
+    for _ in range(10):
+        ContactMomentFactory(client=world.client, author=UserFactory(organisation=world.menen))
+    http = login(world.alice)
+    with django_assert_max_num_queries(12):
+        http.get(reverse("clients:detail", args=[world.client.pk]))

@@ -1,0 +1,55 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from stdnum.be import nn
+
+from clients.models import Client, ContactMoment
+from organisations.models import Organisation, Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args, **options):
+    out = io.StringIO()
+    call_command(*args, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_create_organisation_is_idempotent():
+    first = run("create_organisation", "menen", "OCMW Menen")
+    second = run("create_organisation", "menen", "Andere naam")
+    assert "aangemaakt" in first and "bestond al" in second
+    assert list(Organisation.objects.values_list("slug", "name")) == [("menen", "OCMW Menen")]
+
+
+def test_create_organisation_refuses_a_bad_code():
+    with pytest.raises(CommandError, match="ongeldige code|Ongeldige code"):
+        run("create_organisation", "OCMW Menen!", "OCMW Menen")
+    assert not Organisation.objects.exists()
+
+
+def snapshot():
+    return sorted(Client.objects.values_list("organisation__slug", "national_number", "first_name", "last_name",
+                                             "draagkracht_hours", "counsellor__email"))
+
+
+def test_seed_demo_gives_every_role_a_login_and_valid_national_numbers():
+    out = run("seed_demo", clients=20, seed=7)
+    for role in Role:
+        assert User.objects.filter(role=role).exists(), role
+        assert User.objects.filter(role=role).first().email in out
+    assert "demo-wachtwoord" in out
+    assert Client.objects.count() == 20
+    assert all(nn.is_valid(number) for number in Client.objects.values_list("national_number", flat=True))
+    assert ContactMoment.objects.count() >= 20
+
+
+def test_seed_demo_is_reproducible_and_replaces_itself():
+    run("seed_demo", clients=12, seed=3)
+    first = snapshot()
+    run("seed_demo", clients=12, seed=3)
+    assert snapshot() == first
+    run("seed_demo", clients=12, seed=4)
+    assert snapshot() != first
+    assert Client.objects.count() == 12

@@ -1,0 +1,37 @@
+"""The production configuration: `check --deploy` is clean, and the development key is refused."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "k3v$9x!q2Lw7#pZr4Tn8@bYc6Hd1&Fg5Jm0*Vs-Ue_Ai+Ro=Ek",
+    "DJANGO_ALLOWED_HOSTS": "activering.example.be",
+    "DATABASE_URL": "postgres://ocmw@db:5432/ocmw",
+    "REDIS_URL": "redis://redis:6379/0",
+    "EMAIL_URL": "smtp://mailer:secret@smtp.example.be:587",
+}
+
+
+def manage(*args, **env):
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    environment.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_reports_nothing_in_production():
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_the_development_secret_key_is_refused_without_debug():
+    result = manage("check", **{**PRODUCTION, "DJANGO_SECRET_KEY": ""} | {"DJANGO_DEBUG": "false"})
+    env_without_key = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
+    result = manage("check", **env_without_key)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
