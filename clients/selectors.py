@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import F, Max
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -14,8 +14,9 @@ from .models import Client, Competence, Interest
 SORTS = {
     "naam": ("last_name", "first_name"),
     "-naam": ("-last_name", "-first_name"),
-    "laatste_contact": ("last_contact", "last_name"),
-    "-laatste_contact": ("-last_contact", "last_name"),
+    # Never contacted counts as longest without contact, on SQLite and PostgreSQL alike.
+    "laatste_contact": (F("last_contact").asc(nulls_first=True), "last_name"),
+    "-laatste_contact": (F("last_contact").desc(nulls_last=True), "last_name"),
     "nieuwste": ("-created_at",),
 }
 SORT_LABELS = {

@@ -193,3 +193,24 @@ def test_the_client_page_has_a_constant_number_of_queries(world, login, django_a
     http = login(world.alice)
     with django_assert_max_num_queries(12):
         http.get(reverse("clients:detail", args=[world.client.pk]))
+
+
+def test_a_barrier_without_description_is_refused_in_dutch(world, login):
+    response = login(world.alice).post(reverse("clients:barrier_create", args=[world.client.pk]),
+                                       {"category": "taal", "description": ""})
+    assert response.status_code == 422
+    assert "Dit veld is verplicht" in response.context["barrier_form"].errors["description"][0]
+    assert world.client.barriers.count() == 1
+
+
+def test_a_barrier_is_added_by_the_assigned_counsellor(world, login):
+    login(world.alice).post(reverse("clients:barrier_create", args=[world.client.pk]),
+                            {"category": "taal", "description": "Nederlands A2"})
+    assert world.client.barriers.filter(category="taal", description="Nederlands A2").exists()
+
+
+def test_never_contacted_clients_come_first_when_sorting_on_longest_without_contact(world, login):
+    ContactMomentFactory(client=world.client, author=world.alice)
+    silent = ClientFactory(organisation=world.menen, counsellor=world.alice, last_name="Zonder")
+    page = login(world.alice).get(reverse("clients:list"), {"sortering": "laatste_contact"}).context["page"]
+    assert list(page.object_list) == [silent, world.client]
