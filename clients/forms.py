@@ -10,12 +10,12 @@ from .models import Barrier, Client, Competence, ContactMoment, Interest
 
 
 class DateInput(forms.DateInput):
-    """The browser's date picker; it submits ISO dates and shows them in the user's locale."""
-
-    input_type = "date"
+    """A text field in DD/MM/YYYY: a browser's date picker follows the browser's language, which
+    on many municipal PCs is not Belgian, and counsellors type dates faster than they pick them."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        attrs = {"placeholder": _("DD/MM/YYYY"), "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(format="%d/%m/%Y", attrs=attrs, **kwargs)
 
 
 def row(*fields):

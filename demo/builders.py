@@ -140,6 +140,9 @@ class DemoBuilder:
         numbers = set()
         clients = [self._client(organisation, counsellors, numbers) for _ in range(count)]
         clients = bulk_create_with_history(clients, Client)
+        # Case files were opened before the contact moments below, not today.
+        Client.objects.filter(organisation=organisation).update(
+            created_at=timezone.now() - datetime.timedelta(days=self.random.randint(160, 400)))
         clients = list(Client.objects.filter(organisation=organisation).order_by("pk"))
         self._link(Client.competences.through, "competence", clients, competences, 1, 4)
         self._link(Client.interests.through, "interest", clients, interests, 1, 3)

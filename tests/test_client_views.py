@@ -108,7 +108,7 @@ def test_the_client_page_puts_strengths_before_barriers(world, login):
 
 class TestContactMoments:
     def post(self, http, world, headers=None, **data):
-        fields = {"kind": "huisbezoek", "date": "2026-01-15", "duration_minutes": "45", "note": "Huisbezoek."}
+        fields = {"kind": "huisbezoek", "date": "15/01/2026", "duration_minutes": "45", "note": "Huisbezoek."}
         fields.update(data)
         return http.post(reverse("clients:contact_create", args=[world.client.pk]), fields, headers=headers)
 
