@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Role, User
@@ -20,6 +21,22 @@ class DateInput(forms.DateInput):
 
 def row(*fields):
     return Div(*[Div(field, css_class="col-md") for field in fields], css_class="row")
+
+
+def form_helper(layout):
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True  # the template's <form> carries the token
+    helper.layout = layout
+    return helper
+
+
+def polish_choices(form):
+    """Select options read as labels: capitalised, with a Dutch prompt instead of dashes."""
+    for field in form.fields.values():
+        if isinstance(field, forms.TypedChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            field.choices = [(value, _("choose…") if value == "" else capfirst(label))
+                             for value, label in field.choices]
 
 
 class ClientForm(forms.ModelForm):
@@ -58,9 +75,11 @@ class ClientForm(forms.ModelForm):
                 organisation=organisation, role=Role.COUNSELLOR, is_active=True)
         else:
             del self.fields["counsellor"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        for name in ("competences", "interests"):
+            if not self.fields[name].queryset.exists():
+                self.fields[name].help_text = _("No terms yet: the administrator adds them under Vocabularies.")
+        polish_choices(self)
+        self.helper = form_helper(Layout(
             Fieldset(_("Person"), row("national_number", "birth_date"), row("first_name", "last_name"),
                      row("street_address", "postcode", "municipality"), row("phone", "email"),
                      "leefloon_category"),
@@ -69,7 +88,7 @@ class ClientForm(forms.ModelForm):
             Fieldset(_("Intake"), row("draagkracht_hours", "education_level"), "languages",
                      row("driving_licence", "mobility"), "childcare_needs", "work_history"),
             Fieldset(_("Follow-up"), row("status", *(["counsellor"] if user.is_head else []))),
-        )
+        ))
 
 
 class BarrierForm(forms.ModelForm):
@@ -77,6 +96,10 @@ class BarrierForm(forms.ModelForm):
         model = Barrier
         fields = ["category", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        polish_choices(self)
 
 
 class ContactMomentForm(forms.ModelForm):
@@ -89,6 +112,5 @@ class ContactMomentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate
         self.fields["duration_minutes"].initial = 30
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(row("kind", "date", "duration_minutes"), "note")
+        polish_choices(self)
+        self.helper = form_helper(Layout(row("kind", "date", "duration_minutes"), "note"))

@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -235,7 +235,10 @@ class ContactMoment(models.Model):
                                verbose_name=_("client"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CONVERSATION)
     date = models.DateField(_("date"))
-    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), validators=[
+        MinValueValidator(1, _("The duration is between 1 and 600 minutes.")),
+        MaxValueValidator(600, _("The duration is between 1 and 600 minutes.")),
+    ])
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("author"))
     note = models.TextField(_("note"))
@@ -257,7 +260,5 @@ class ContactMoment(models.Model):
             errors["date"] = _("A contact moment is logged after it took place: the date cannot be in the future.")
         elif self.date and self.date < datetime.date(2000, 1, 1):
             errors["date"] = _("This date is too far in the past.")
-        if self.duration_minutes is not None and not 1 <= self.duration_minutes <= 600:
-            errors["duration_minutes"] = _("The duration is between 1 and 600 minutes.")
         if errors:
             raise ValidationError(errors)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Max
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import User
@@ -65,7 +66,8 @@ def timeline(client):
                       author=moment.author, body=moment.note, minutes=moment.duration_minutes)
         for moment in client.contact_moments.select_related("author")
     ]
-    entries.append(TimelineEntry(date=client.created_at.date(), kind="dossier", title=str(_("Case file opened"))))
+    opened = timezone.localdate(client.created_at)
+    entries.append(TimelineEntry(date=opened, kind="dossier", title=str(_("Case file opened"))))
     return sorted(entries, key=lambda entry: entry.date, reverse=True)
 
 

@@ -85,3 +85,15 @@ def test_administration_pages_belong_to_the_administrator(world, login):
     http = login(world.bea)
     for name in ("user_list", "user_create", "vocabulary"):
         assert http.get(reverse(name)).status_code == 200
+
+
+def test_logging_out_is_confirmed_on_the_login_page(world, login):
+    response = login(world.alice).post(reverse("logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert "Je bent afgemeld" in response.content.decode()
+
+
+def test_a_schepen_is_told_why_case_files_are_closed(world, login):
+    page = login(world.sam).get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    assert "alleen geaggregeerde cijfers" in page
+    assert world.client.last_name not in page
