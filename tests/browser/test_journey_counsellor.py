@@ -66,7 +66,7 @@ def test_counsellor_opens_a_case_file_and_logs_a_home_visit(page, live_server, w
     national_number.fill(NATIONAL_NUMBER)
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("heading", name="Jonas Vermeulen", level=1)).to_be_visible()
-    client = Client.objects.get(last_name="Vermeulen")
+    client = Client.objects.get(organisation=world.menen, national_number="85073003328")
     assert Client.objects.count() == clients_before + 1
     assert (client.organisation, client.counsellor) == (world.menen, world.alice)
     expect(page).to_have_url(re.compile(re.escape(reverse("clients:detail", args=[client.pk])) + "$"))
