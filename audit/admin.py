@@ -7,6 +7,7 @@ from .models import AccessLog
 class AccessLogAdmin(admin.ModelAdmin):
     list_display = ["at", "user", "organisation", "client", "action", "detail"]
     list_filter = ["action", "organisation"]
+    list_select_related = ["user", "organisation", "client"]
 
     def has_add_permission(self, request):
         return False

@@ -7,3 +7,4 @@ from .models import Competence, Interest
 class VocabularyAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "active"]
     list_filter = ["organisation", "active"]
+    list_select_related = ["organisation"]

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +35,9 @@ def form_helper(layout):
 def polish_choices(form):
     """Select options read as labels: capitalised, with a Dutch prompt instead of dashes."""
     for field in form.fields.values():
-        if isinstance(field, forms.TypedChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+            field.empty_label = _("choose…")
+        elif isinstance(field, forms.TypedChoiceField):
             field.choices = [(value, _("choose…") if value == "" else capfirst(label))
                              for value, label in field.choices]
 
@@ -67,8 +70,12 @@ class ClientForm(forms.ModelForm):
             self.instance.organisation = organisation
             if user.is_counsellor:
                 self.instance.counsellor = user
-        self.fields["competences"].queryset = Competence.objects.filter(organisation=organisation, active=True)
-        self.fields["interests"].queryset = Interest.objects.filter(organisation=organisation, active=True)
+        # Active terms, plus the ones the client already has: deactivating a term stops it being
+        # offered, it does not silently remove it from clients at their next save.
+        for name, model in (("competences", Competence), ("interests", Interest)):
+            chosen = getattr(self.instance, name).all() if self.instance.pk else model.objects.none()
+            self.fields[name].queryset = model.objects.filter(
+                Q(active=True) | Q(pk__in=chosen.values("pk")), organisation=organisation)
         # Assigning caseloads is the head's job (DOMAIN.md).
         if user.is_head:
             self.fields["counsellor"].queryset = User.objects.filter(

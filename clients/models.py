@@ -59,14 +59,16 @@ class Competence(Vocabulary):
     class Meta(Vocabulary.Meta):
         verbose_name = _("competence")
         verbose_name_plural = _("competences")
-        constraints = [models.UniqueConstraint("organisation", "name", name="unique_competence_per_organisation")]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"],
+                                               name="unique_competence_per_organisation")]
 
 
 class Interest(Vocabulary):
     class Meta(Vocabulary.Meta):
         verbose_name = _("interest")
         verbose_name_plural = _("interests")
-        constraints = [models.UniqueConstraint("organisation", "name", name="unique_interest_per_organisation")]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"],
+                                               name="unique_interest_per_organisation")]
 
 
 class Client(models.Model):
@@ -148,7 +150,8 @@ class Client(models.Model):
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         constraints = [
-            models.UniqueConstraint("organisation", "national_number", name="unique_national_number_per_organisation"),
+            models.UniqueConstraint(fields=["organisation", "national_number"],
+                                    name="unique_national_number_per_organisation"),
         ]
 
     def __str__(self):

@@ -3,22 +3,25 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Max
+from django.db.models import Case, Exists, F, Max, OuterRef, Subquery, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import User
+from trajectories.models import Trajectory, TrajectoryEvent
+from trajectories.rules import RUNNING, Status, event_title
 
 from .models import Client, Competence, Interest
 
 SORTS = {
-    "naam": ("last_name", "first_name"),
-    "-naam": ("-last_name", "-first_name"),
+    # Each ends on the primary key, so that pages are stable when names or dates are equal.
+    "naam": ("last_name", "first_name", "pk"),
+    "-naam": ("-last_name", "-first_name", "-pk"),
     # Never contacted counts as longest without contact, on SQLite and PostgreSQL alike.
-    "laatste_contact": (F("last_contact").asc(nulls_first=True), "last_name"),
-    "-laatste_contact": (F("last_contact").desc(nulls_last=True), "last_name"),
-    "nieuwste": ("-created_at",),
+    "laatste_contact": (F("last_contact").asc(nulls_first=True), "last_name", "pk"),
+    "-laatste_contact": (F("last_contact").desc(nulls_last=True), "last_name", "pk"),
+    "nieuwste": ("-created_at", "-pk"),
 }
 SORT_LABELS = {
     "naam": _("name (A-Z)"),
@@ -34,17 +37,31 @@ def client_for(user, pk):
     return get_object_or_404(Client.objects.visible_to(user).select_related("counsellor", "organisation"), pk=pk)
 
 
-def caseload(user, *, search="", counsellor=None, status="", sort="naam"):
+def caseload(user, *, search="", counsellor=None, status="", trajectory_type="", trajectory_status="",
+             sort="naam"):
+    """The caseload list: each client with their last contact and current trajectory."""
+    current = Trajectory.objects.filter(client=OuterRef("pk")).annotate(
+        rank=Case(When(status__in=RUNNING, then=0), When(status=Status.AANGEMELD, then=1), default=2)
+    ).order_by("rank", "-start_date", "-pk")
     clients = (
         Client.objects.visible_to(user)
         .search(search)
         .select_related("counsellor")
-        .annotate(last_contact=Max("contact_moments__date"))
+        .annotate(last_contact=Max("contact_moments__date"),
+                  current_trajectory_type=Subquery(current.values("type")[:1]),
+                  current_trajectory_status=Subquery(current.values("status")[:1]))
     )
     if counsellor is not None:
         clients = clients.filter(counsellor=counsellor)
     if status:
         clients = clients.filter(status=status)
+    if trajectory_type or trajectory_status:
+        matching = Trajectory.objects.filter(client=OuterRef("pk"))
+        if trajectory_type:
+            matching = matching.filter(type=trajectory_type)
+        if trajectory_status:
+            matching = matching.filter(status=trajectory_status)
+        clients = clients.filter(Exists(matching))
     return clients.order_by(*SORTS.get(sort, SORTS["naam"]))
 
 
@@ -56,40 +73,93 @@ class TimelineEntry:
     author: object = None
     body: str = ""
     minutes: int | None = None
+    trajectory: object = None
+    recorded: datetime.datetime | None = None
 
 
 def timeline(client):
-    """The case file as one story, newest first: contact moments and case-file events.
-    Trajectory events join here when trajectories exist."""
+    """The case file as one story, newest first: contact moments, trajectory steps and the
+    opening of the file."""
     entries = [
         TimelineEntry(date=moment.date, kind=moment.kind, title=moment.get_kind_display(),
-                      author=moment.author, body=moment.note, minutes=moment.duration_minutes)
+                      author=moment.author, body=moment.note, minutes=moment.duration_minutes,
+                      recorded=moment.created_at)
         for moment in client.contact_moments.select_related("author")
     ]
+    entries += [
+        TimelineEntry(date=event.date, kind="traject", title=event_title(event), author=event.by, body=event.note,
+                      trajectory=event.trajectory, recorded=event.created_at)
+        for event in TrajectoryEvent.objects.filter(trajectory__client=client).select_related("trajectory", "by")
+    ]
     opened = timezone.localdate(client.created_at)
-    entries.append(TimelineEntry(date=opened, kind="dossier", title=str(_("Case file opened"))))
-    return sorted(entries, key=lambda entry: entry.date, reverse=True)
+    entries.append(TimelineEntry(date=opened, kind="dossier", title=str(_("Case file opened")),
+                                 recorded=client.created_at))
+    return sorted(entries, key=lambda entry: (entry.date, entry.recorded), reverse=True)
 
 
-def change_history(client):
-    """Every recorded change of the client's own fields, newest first, as (record, changes)
-    where each change reads (field label, old value, new value) in words."""
-    records = list(client.history.select_related("history_user").order_by("-history_date"))
-    names = _related_names(client.organisation_id)
+def change_history(instance, names=None, limit=100, hidden=()):
+    """The recorded changes of a model's own fields (django-simple-history), newest first, as
+    (record, changes) with each change reading (field label, old value, new value) in words.
+
+    Diffs are computed here from one query per table instead of `diff_against` per record, and
+    the records of one save (the fields, then each many-to-many update) are shown as one change.
+    `names` maps a relation field to {id: name}."""
+    model, names = type(instance), names or {}
+    records = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+    m2m = _m2m_snapshots(instance.history.model, records)
+    recorded = {field.attname for field in instance.history.model._meta.concrete_fields}
+    fields = [field for field in model._meta.concrete_fields
+              if field.attname in recorded and field.name not in ("id", "created_at", *hidden)]
+    groups = _group_saves(records)
     result = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        changes = []
-        if older is not None:
-            for change in newer.diff_against(older).changes:
-                field = Client._meta.get_field(change.field)
-                changes.append((field.verbose_name, _readable(field, change.old, names),
-                                _readable(field, change.new, names)))
-        result.append((newer, changes))
+    for newest, previous in zip(groups, [*groups[1:], None], strict=True):
+        record = newest[0]
+        if previous is None:
+            result.append((record, []))
+            continue
+        before, after = previous[0], record
+        changes = [(field.verbose_name, _readable(field, getattr(before, field.attname), names),
+                    _readable(field, getattr(after, field.attname), names))
+                   for field in fields if getattr(before, field.attname) != getattr(after, field.attname)]
+        for field, snapshots in m2m.items():
+            if snapshots.get(before.pk, set()) != snapshots.get(after.pk, set()):
+                changes.append((field.verbose_name, _readable_set(field, snapshots.get(before.pk), names),
+                                _readable_set(field, snapshots.get(after.pk), names)))
+        if changes or record.history_type == "-":
+            result.append((record, changes))
     return result
 
 
-def _related_names(organisation_id):
-    """Names for the ids a history row stores, fetched once per page instead of per change."""
+def _group_saves(records):
+    """Records written by one save (services.client_save marks them) belong together."""
+    groups = []
+    for record in records:
+        last = groups[-1][-1] if groups else None
+        if last and record.history_change_reason and last.history_change_reason == record.history_change_reason:
+            groups[-1].append(record)
+        else:
+            groups.append([record])
+    return groups
+
+
+def _m2m_snapshots(history_model, records):
+    """{m2m field: {history id: set of related ids}}, one query per many-to-many field."""
+    snapshots = {}
+    for field in getattr(history_model, "_history_m2m_fields", []):
+        through = history_model._meta.get_field(
+            f"{history_model._meta.model_name}_{field.name}").related_model
+        target = f"{field.related_model._meta.model_name}_id"
+        rows = through.objects.filter(history__in=[record.pk for record in records]).values_list("history_id",
+                                                                                                  target)
+        by_record = {}
+        for history_id, related_id in rows:
+            by_record.setdefault(history_id, set()).add(related_id)
+        snapshots[field] = by_record
+    return snapshots
+
+
+def client_related_names(organisation_id):
+    """Names for the ids a client's history rows store, fetched once per page, not per change."""
     return {
         "counsellor": {user.pk: str(user) for user in User.objects.filter(organisation_id=organisation_id)},
         "competences": dict(Competence.objects.filter(organisation_id=organisation_id).values_list("pk", "name")),
@@ -97,10 +167,11 @@ def _related_names(organisation_id):
     }
 
 
+def _readable_set(field, ids, names):
+    return ", ".join(sorted(names.get(field.name, {}).get(pk, "?") for pk in ids or ()))
+
+
 def _readable(field, value, names):
-    if field.many_to_many:
-        target = field.related_model._meta.model_name
-        return ", ".join(sorted(names[field.name].get(row[target], "?") for row in value or []))
     if field.is_relation:
         return names.get(field.name, {}).get(value, value or "")
     if field.choices:

@@ -8,15 +8,17 @@ from django.views.decorators.http import require_POST
 from audit.models import AccessLog, log_access
 from organisations.models import Role, User
 from organisations.permissions import case_file_access
+from trajectories.rules import Status as TrajectoryStatus
+from trajectories.rules import TrajectoryType
 
-from . import selectors
+from . import selectors, services
 from .forms import BarrierForm, ClientForm, ContactMomentForm
 from .models import Barrier, Client, ContactMoment
 
 PAGE_SIZE = 25
 
 
-def _editable_client(request, pk):
+def editable_client(request, pk):
     """A client of the user's organisation that the user may change: 404 outside the
     organisation, 403 for a colleague's client."""
     client = selectors.client_for(request.user, pk)
@@ -37,7 +39,10 @@ def client_list(request):
     search = request.GET.get("q", "")
     status = request.GET.get("status", "")
     sort = request.GET.get("sortering", "naam")
-    clients = selectors.caseload(user, search=search, counsellor=counsellor, status=status, sort=sort)
+    trajectory_type = request.GET.get("traject", "")
+    trajectory_status = request.GET.get("trajectstatus", "")
+    clients = selectors.caseload(user, search=search, counsellor=counsellor, status=status, sort=sort,
+                                 trajectory_type=trajectory_type, trajectory_status=trajectory_status)
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("pagina"))
     context = {
         "page": page,
@@ -47,10 +52,15 @@ def client_list(request):
         "counsellor_param": counsellor_param,
         "counsellors": User.objects.filter(organisation=user.organisation, role=Role.COUNSELLOR, is_active=True),
         "statuses": Client.Status.choices,
+        "trajectory_type": trajectory_type,
+        "trajectory_status": trajectory_status,
+        "trajectory_types": TrajectoryType.choices,
+        "trajectory_statuses": TrajectoryStatus.choices,
         "sorts": selectors.SORT_LABELS.items(),
         "own_caseload": counsellor == user,
     }
-    template = "clients/_client_table.html" if request.htmx else "clients/client_list.html"
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "clients/_client_table.html" if partial else "clients/client_list.html"
     return render(request, template, context)
 
 
@@ -58,7 +68,7 @@ def client_list(request):
 def client_create(request):
     form = ClientForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        client = form.save()
+        client = services.client_save(form)
         messages.success(request, _("Case file of %(name)s created.") % {"name": client.full_name})
         return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form})
@@ -66,10 +76,12 @@ def client_create(request):
 
 @case_file_access
 def client_edit(request, pk):
-    client = _editable_client(request, pk)
+    client = editable_client(request, pk)
+    if request.method == "GET":
+        log_access(request.user, client, AccessLog.Action.OPENED, detail=_("edit form"))
     form = ClientForm(request.POST or None, instance=client, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.client_save(form)
         messages.success(request, _("Case file saved."))
         return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
@@ -86,6 +98,7 @@ def client_detail(request, pk):
         "competences": client.competences.all(),
         "interests": client.interests.all(),
         "barriers": client.barriers.all(),
+        "trajectories": client.trajectories.prefetch_related("placements__employer"),
         "timeline": selectors.timeline(client),
         "contact_form": ContactMomentForm(),
         "barrier_form": BarrierForm(),
@@ -95,7 +108,7 @@ def client_detail(request, pk):
 @require_POST
 @case_file_access
 def contact_create(request, pk):
-    client = _editable_client(request, pk)
+    client = editable_client(request, pk)
     form = ContactMomentForm(request.POST, instance=ContactMoment(client=client, author=request.user))
     saved = form.is_valid()
     if saved:
@@ -104,8 +117,8 @@ def contact_create(request, pk):
         if saved:
             messages.success(request, _("Contact moment logged."))
             return redirect("clients:detail", pk=client.pk)
-        return render(request, "clients/contact_form_page.html", {"client": client, "contact_form": form},
-                      status=422)
+        return render(request, "clients/contact_form_page.html", {
+            "client": client, "contact_form": form, "timeline": selectors.timeline(client)}, status=422)
     # htmx swaps 2xx answers only, so the form with its errors comes back as 200.
     return render(request, "clients/_timeline_with_form.html", {
         "client": client, "can_edit": True, "saved": saved,
@@ -116,7 +129,7 @@ def contact_create(request, pk):
 @require_POST
 @case_file_access
 def barrier_create(request, pk):
-    client = _editable_client(request, pk)
+    client = editable_client(request, pk)
     form = BarrierForm(request.POST, instance=Barrier(client=client))
     if form.is_valid():
         form.save()
@@ -144,6 +157,6 @@ def client_history(request, pk):
     log_access(request.user, client, AccessLog.Action.HISTORY_READ)
     return render(request, "clients/client_history.html", {
         "client": client,
-        "changes": selectors.change_history(client),
+        "changes": selectors.change_history(client, selectors.client_related_names(client.organisation_id)),
         "accesses": client.access_logs.select_related("user")[:100],
     })

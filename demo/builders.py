@@ -7,17 +7,22 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
 from stdnum.be import nn
 
 from audit.models import AccessLog
 from clients.models import Barrier, Client, Competence, ContactMoment, Interest
+from employers.models import Employer
 from organisations.models import Organisation, Region, Role, User
+from trajectories import services as trajectory_services
+from trajectories.models import Trajectory
+from trajectories.rules import Outcome, TrajectoryType
 
 DEMO_PASSWORD = "demo-wachtwoord"
-REGION = ("welzijnsregio-zuidwest", "Welzijnsregio Zuid-West-Vlaanderen")
-ORGANISATIONS = [("menen", "OCMW Menen"), ("wervik", "OCMW Wervik")]
+REGION = ("demo-zuidwest", "Welzijnsregio Zuid-West-Vlaanderen (demo)")
+ORGANISATIONS = [("demo-menen", "OCMW Menen (demo)"), ("demo-wervik", "OCMW Wervik (demo)")]
 PLACES = {
     "menen": [("8930", "Menen"), ("8930", "Lauwe"), ("8930", "Rekkem"), ("8560", "Wevelgem"), ("8500", "Kortrijk")],
     "wervik": [("8940", "Wervik"), ("8940", "Geluwe"), ("8957", "Mesen"), ("8980", "Zonnebeke")],
@@ -67,20 +72,44 @@ NOTES = {
 }
 
 
+EMPLOYERS = [
+    # (name, kind, sector, functions)
+    ("Vanhoutte Logistiek NV", Employer.Kind.PARTNER, "logistiek", ["magazijnmedewerker", "orderpicker"]),
+    ("Bakkerij Dewulf", Employer.Kind.PARTNER, "voeding", ["hulpbakker", "verkoopster"]),
+    ("Groendienst Leiedal vzw", Employer.Kind.PARTNER, "groenonderhoud", ["tuinmedewerker"]),
+    ("Woonzorgcentrum Ter Linde", Employer.Kind.PARTNER, "zorg", ["logistiek assistent", "keukenhulp"]),
+    ("Schoonmaakbedrijf Net & Proper", Employer.Kind.PARTNER, "schoonmaak", ["schoonmaker"]),
+    ("Supermarkt De Leie", Employer.Kind.PARTNER, "retail", ["rekkenvuller", "kassamedewerker"]),
+    ("Technische dienst van het OCMW", Employer.Kind.OWN_SERVICE, "openbare diensten", ["klusjesman"]),
+    ("Sociaal restaurant De Brug", Employer.Kind.OWN_SERVICE, "horeca", ["keukenmedewerker", "zaalmedewerker"]),
+]
+GOALS_BY_TYPE = {
+    TrajectoryType.VOORTRAJECT: ["Elke week op tijd aanwezig in de groepsmodule", "Nederlands oefenen tot A2"],
+    TrajectoryType.TWE: ["Zelfstandig een werkpost afwerken", "Stiptheid: niet meer dan twee keer te laat per maand"],
+    TrajectoryType.NAZORG: ["Een vast contract vinden", "Het werk combineren met de kinderopvang"],
+    TrajectoryType.WERK_ZORG: ["Ritme opbouwen tot drie halve dagen", "Afspraken met de psycholoog volhouden"],
+    TrajectoryType.OPLEIDING: ["Het attest behalen", "Stageplaats vinden"],
+    TrajectoryType.AMA: ["Met plezier deelnemen aan de werkpost", "Eén nieuwe taak leren"],
+}
+NAZORG_OUTCOMES = [Outcome.WERK] * 46 + [Outcome.OPLEIDING] * 16 + [Outcome.MAATWERK] * 7 + \
+    [Outcome.ZELFSTANDIGE] * 2 + [Outcome.WERKLOOS] * 12
+
+
+def kbo_number(base):
+    """A valid KBO enterprise number (0 + 7 digits + check digits); checked by python-stdnum."""
+    first = f"0{base:07d}"
+    return first + f"{97 - int(first) % 97:02d}"
+
+
+class DemoRefused(Exception):
+    """The demo would overwrite something that is not demo data."""
+
+
 @dataclass
 class DemoLogin:
     email: str
     role: str
     organisation: str
-
-
-def national_number(birth_date, sequence):
-    """A valid rijksregisternummer for a birth date; checked by python-stdnum below."""
-    base = f"{birth_date:%y%m%d}{sequence:03d}"
-    prefix = "2" if birth_date.year >= 2000 else ""
-    number = base + f"{97 - int(prefix + base) % 97:02d}"
-    nn.validate(number)
-    return number
 
 
 class DemoBuilder:
@@ -94,7 +123,7 @@ class DemoBuilder:
 
     @transaction.atomic
     def build(self):
-        region, _ = Region.objects.update_or_create(slug=REGION[0], defaults={"name": REGION[1]})
+        region = Region.objects.update_or_create(slug=REGION[0], defaults={"name": REGION[1]})[0]
         organisations = [self._fresh_organisation(slug, name) for slug, name in ORGANISATIONS]
         region.members.set(organisations)
         self._user("regiocoordinator@regio.demo", Role.REGION_COORDINATOR, "Regina", "Declercq", region=region)
@@ -106,10 +135,15 @@ class DemoBuilder:
         return self.logins
 
     def _fresh_organisation(self, slug, name):
-        """Re-seeding replaces the demo organisation's data instead of adding to it."""
-        organisation, _ = Organisation.objects.update_or_create(slug=slug, defaults={"name": name})
+        """Re-seeding replaces a demo organisation's data instead of adding to it; a real
+        organisation is never touched."""
+        organisation = Organisation.objects.get_or_create(slug=slug, defaults={"name": name, "is_demo": True})[0]
+        if not organisation.is_demo:
+            raise DemoRefused(_("Organisation %(slug)s exists and is not a demo: nothing was changed.") % {
+                "slug": slug})
         AccessLog.objects.filter(organisation=organisation).delete()
         Client.objects.filter(organisation=organisation).delete()
+        Employer.objects.filter(organisation=organisation).delete()
         Competence.objects.filter(organisation=organisation).delete()
         Interest.objects.filter(organisation=organisation).delete()
         User.objects.filter(organisation=organisation).delete()
@@ -118,7 +152,7 @@ class DemoBuilder:
         return organisation
 
     def _staff(self, organisation, *, full):
-        slug = organisation.slug
+        slug = organisation.slug.removeprefix("demo-")
         self._user(f"trajectbegeleider@{slug}.demo", Role.COUNSELLOR, "Sofie", "Vandenbroucke", organisation)
         self._user(f"trajectbegeleider2@{slug}.demo", Role.COUNSELLOR, "Youssef", "El Amrani", organisation)
         self._user(f"diensthoofd@{slug}.demo", Role.HEAD, "Katrien", "Desmet", organisation)
@@ -127,7 +161,11 @@ class DemoBuilder:
             self._user(f"beheerder@{slug}.demo", Role.ADMINISTRATOR, "Pieter", "Claeys", organisation)
 
     def _user(self, email, role, first_name, last_name, organisation=None, region=None):
-        User.objects.filter(email=email).delete()
+        existing = User.objects.filter(email=email).select_related("organisation").first()
+        if existing and not (existing.organisation and existing.organisation.is_demo) and not existing.region_id:
+            raise DemoRefused(_("User %(email)s exists outside the demo: nothing was changed.") % {"email": email})
+        if existing:
+            existing.delete()
         user = User.objects.create_user(email, DEMO_PASSWORD, role=role, first_name=first_name,
                                         last_name=last_name, organisation=organisation, region=region)
         self.logins.append(DemoLogin(email, user.get_role_display(), str(organisation or region)))
@@ -148,19 +186,26 @@ class DemoBuilder:
         self._link(Client.interests.through, "interest", clients, interests, 1, 3)
         self._barriers(clients)
         self._contacts(clients)
+        employers = self._employers(organisation)
+        for client in clients:
+            self._trajectories(client, employers)
+
+    def _national_number(self, numbers):
+        """Faker's nl_BE national number of someone of working age (18-60), once per OCMW."""
+        while True:
+            number = self.faker.ssn()
+            age = (self.today - nn.get_birth_date(number)).days // 365
+            if 18 <= age <= 60 and number not in numbers:
+                numbers.add(number)
+                return number
 
     def _client(self, organisation, counsellors, numbers):
-        gender_male = self.random.random() < 0.5
-        birth = self.faker.date_between(datetime.date(1966, 1, 1), datetime.date(2005, 12, 31))
-        number = national_number(birth, self.random.randrange(1, 998, 2) if gender_male
-                                 else self.random.randrange(2, 997, 2))
-        while number in numbers:
-            number = national_number(birth, self.random.randrange(1, 997))
-        numbers.add(number)
-        postcode, municipality = self.random.choice(PLACES[organisation.slug])
-        first_name = self.faker.first_name_male() if gender_male else self.faker.first_name_female()
+        number = self._national_number(numbers)
+        postcode, municipality = self.random.choice(PLACES[organisation.slug.removeprefix("demo-")])
+        male = nn.get_gender(number) == "M"
+        first_name = self.faker.first_name_male() if male else self.faker.first_name_female()
         return Client(
-            organisation=organisation, national_number=number, birth_date=birth,
+            organisation=organisation, national_number=number, birth_date=nn.get_birth_date(number),
             first_name=first_name, last_name=self.faker.last_name(),
             street_address=self.faker.street_address(), postcode=postcode, municipality=municipality,
             phone=self.faker.phone_number(), email=f"{first_name.lower()}.{self.random.randrange(100, 999)}@example.be",
@@ -196,7 +241,7 @@ class DemoBuilder:
     def _contacts(self, clients):
         moments = []
         for client in clients:
-            for _ in range(self.random.randint(1, 7)):
+            for _moment in range(self.random.randint(1, 7)):
                 kind = self.random.choice(ContactMoment.Kind.values)
                 moments.append(ContactMoment(
                     client=client, kind=kind, author=client.counsellor,
@@ -205,3 +250,132 @@ class DemoBuilder:
                     note=self.random.choice(NOTES[kind]),
                 ))
         bulk_create_with_history(moments, ContactMoment)
+
+    def _employers(self, organisation):
+        employers = []
+        for index, (name, kind, sector, functions) in enumerate(EMPLOYERS):
+            postcode, municipality = self.random.choice(PLACES[organisation.slug.removeprefix("demo-")])
+            employer = Employer(organisation=organisation, name=name, kind=kind, sector=sector,
+                                postcode=postcode, municipality=municipality,
+                                kbo_number=kbo_number(4000000 + 1000 * index + len(organisation.slug))
+                                if kind == Employer.Kind.PARTNER else "")
+            employer.full_clean()
+            employer.save()
+            employer.functions = functions
+            employers.append(employer)
+        return employers
+
+    def _days_ago(self, low, high):
+        return self.today - datetime.timedelta(days=self.random.randint(low, high))
+
+    def _placement(self, employers, client, kind=None):
+        candidates = [e for e in employers if kind is None or e.kind == kind]
+        employer = self.random.choice(candidates)
+        hours = min(client.draagkracht_hours or 19, self.random.choice([19, 24, 30, 38]))
+        return {"employer": employer, "function": self.random.choice(employer.functions),
+                "hours_per_week": hours, "mentor": self.faker.name()}
+
+    def _trajectory(self, client, type, start, steps=(), placement=None, **fields):
+        """Register a trajectory and walk it through `steps` [(action, date, options)] via the
+        services, so the demo obeys every rule the product enforces."""
+        by = client.counsellor
+        trajectory = trajectory_services.trajectory_register(client=client, by=by, type=type, start_date=start,
+                                                             placement=placement, **fields)
+        for action, date, options in steps:
+            trajectory_services.trajectory_transition(trajectory=trajectory, action=action, by=by, date=date,
+                                                      **options)
+        for description in self.random.sample(GOALS_BY_TYPE[type], 2):
+            goal = trajectory_services.goal_add(trajectory=trajectory, description=description)
+            if not trajectory.is_open:
+                trajectory_services.goal_set_state(goal=goal, state=self.random.choice(["bereikt", "niet_bereikt"]))
+        return trajectory
+
+    def _trajectories(self, client, employers):
+        """One of the usual paths, by the client's status (DOMAIN.md: voortraject -> TWE -> nazorg)."""
+        if client.status == Client.Status.INTAKE:
+            if self.random.random() < 0.6:
+                self._trajectory(client, TrajectoryType.VOORTRAJECT, self.today + datetime.timedelta(days=14))
+            return
+        path = self.random.choice(["twe_running", "twe_ending", "nazorg_running", "werk_zorg", "ama",
+                                   "opleiding", "twe_paused", "nazorg_closed"] if client.status == Client.Status.ACTIVE
+                                  else ["nazorg_closed", "werk_zorg_stopped"])
+        getattr(self, f"_path_{path}")(client, employers)
+
+    def _twe(self, client, employers, start, steps=(), months=12):
+        return self._trajectory(client, TrajectoryType.TWE, start, [("start", start, {}), *steps],
+                                placement=self._placement(employers, client),
+                                planned_end_date=start + datetime.timedelta(days=30 * months))
+
+    def _path_twe_running(self, client, employers):
+        pre = self._days_ago(330, 420)
+        self._trajectory(client, TrajectoryType.VOORTRAJECT, pre, [
+            ("start", pre, {}), ("close", pre + datetime.timedelta(days=60), {"outcome": Outcome.OPLEIDING})])
+        self._twe(client, employers, self._days_ago(60, 250))
+
+    def _path_twe_ending(self, client, employers):
+        start = self._days_ago(340, 355)
+        twe = self._twe(client, employers, start)
+        twe.planned_end_date = self.today + datetime.timedelta(days=self.random.randint(5, 25))
+        twe.save(update_fields=["planned_end_date"])
+
+    def _path_twe_paused(self, client, employers):
+        start = self._days_ago(120, 200)
+        self._twe(client, employers, start, [("suspend", start + datetime.timedelta(days=60),
+                                              {"note": "Ziekte; hervatting voorzien na controle."})])
+
+    def _path_nazorg_running(self, client, employers):
+        start = self._days_ago(400, 500)
+        end = start + datetime.timedelta(days=360)
+        twe = self._twe(client, employers, start, [("close", end, {"outcome": Outcome.WERK})])
+        self._trajectory(client, TrajectoryType.NAZORG, end - datetime.timedelta(days=14),
+                         [("start", end - datetime.timedelta(days=14), {})], follows=twe,
+                         planned_end_date=end + datetime.timedelta(days=170))
+
+    def _path_nazorg_closed(self, client, employers):
+        start = self._days_ago(600, 900)
+        end = start + datetime.timedelta(days=360)
+        twe = self._twe(client, employers, start, [("close", end, {"outcome": Outcome.WERK})])
+        nazorg_start = end - datetime.timedelta(days=10)
+        self._trajectory(client, TrajectoryType.NAZORG, nazorg_start, [
+            ("start", nazorg_start, {}),
+            ("close", nazorg_start + datetime.timedelta(days=180), {"outcome": self.random.choice(NAZORG_OUTCOMES)}),
+        ], follows=twe)
+
+    def _werk_zorg(self, client, employers, start, steps=()):
+        trajectory = self._trajectory(
+            client, TrajectoryType.WERK_ZORG, start, [("start", start, {}), *steps],
+            placement={**self._placement(employers, client), "hours_per_week": 8},
+            planned_end_date=start + datetime.timedelta(days=500),
+            care_partner=self.random.choice(Trajectory.CarePartner.values[:3]),
+            care_partner_name=self.random.choice(["CGG Mandel en Leie", "PZ Heilig Hart", "Welzijnsdienst OCMW"]),
+            care_moments="Dinsdagvoormiddag gesprek met de psycholoog.")
+        draagkracht = client.draagkracht_hours or 8
+        for index, hours in enumerate(h for h in (8, 12, 16) if h <= draagkracht):
+            step_date = start + datetime.timedelta(days=90 * index)
+            if step_date <= (trajectory.effective_end or self.today):
+                trajectory_services.hours_step_add(trajectory=trajectory, from_date=step_date, hours_per_week=hours)
+        return trajectory
+
+    def _path_werk_zorg(self, client, employers):
+        self._werk_zorg(client, employers, self._days_ago(100, 480))
+
+    def _path_werk_zorg_stopped(self, client, employers):
+        start = self._days_ago(300, 500)
+        self._werk_zorg(client, employers, start, [("stop", start + datetime.timedelta(days=120),
+                                                    {"reason": "Opname in het ziekenhuis; zorg gaat voor."})])
+
+    def _path_ama(self, client, employers):
+        start = self._days_ago(200, 700)
+        ama = self._trajectory(client, TrajectoryType.AMA, start, [("start", start, {})],
+                               placement=self._placement(employers, client, Employer.Kind.OWN_SERVICE))
+        if (self.today - start).days > 365:
+            trajectory_services.evaluation_add(trajectory=ama, author=client.counsellor,
+                                               date=start + datetime.timedelta(days=365),
+                                               note="Jaarlijkse evaluatie: deelname stabiel, "
+                                                    "volgende stap nog te vroeg.")
+
+    def _path_opleiding(self, client, employers):
+        start = self._days_ago(30, 150)
+        self._trajectory(client, TrajectoryType.OPLEIDING, start, [("start", start, {})],
+                         planned_end_date=start + datetime.timedelta(days=240),
+                         description="Opleiding heftruckchauffeur bij VDAB.")

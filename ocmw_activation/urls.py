@@ -2,13 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from organisations.forms import EmailAuthenticationForm
+from organisations.forms import EmailAuthenticationForm, InvitationAwarePasswordResetForm
+from organisations.views import healthz
 
 urlpatterns = [
     path("", include("organisations.urls")),
     path("login/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm,
                                                 redirect_authenticated_user=True), name="login"),
+    path("password_reset/", auth_views.PasswordResetView.as_view(form_class=InvitationAwarePasswordResetForm),
+         name="password_reset"),
     path("", include("django.contrib.auth.urls")),
+    path("healthz", healthz, name="healthz"),
     path("clienten/", include("clients.urls")),
+    path("clienten/<int:client_pk>/trajecten/", include("trajectories.urls")),
     path("beheer/django/", admin.site.urls),
 ]

@@ -21,6 +21,7 @@ class RegionAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "organisation", "region", "is_active"]
+    list_select_related = ["organisation", "region"]
     list_filter = ["role", "organisation", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [

@@ -1,8 +1,19 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from clients.models import Competence, Interest
+
 from .models import Role, User
+
+
+class InvitationAwarePasswordResetForm(PasswordResetForm):
+    """Also sends the link to an active user who never chose a password (an invited user whose
+    welcome link expired); Django's form skips users without a usable password."""
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email, is_active=True)
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -22,9 +33,15 @@ class UserForm(forms.ModelForm):
         model = User
         fields = ["email", "first_name", "last_name", "role", "is_active"]
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, editor, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
+        if self.instance.pk == editor.pk:
+            # Nobody raises their own access (a beheerder making themselves diensthoofd would
+            # read medical details) or locks themselves out.
+            for name in ("role", "is_active"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Another administrator changes this for you.")
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
         self.fields["role"].choices = [(value, label) for value, label in Role.choices
@@ -37,7 +54,10 @@ class UserForm(forms.ModelForm):
         return email
 
 
+VOCABULARIES = {"competentie": Competence, "interesse": Interest}
+
+
 class VocabularyTermForm(forms.Form):
-    vocabulary = forms.ChoiceField(label=_("List"), choices=[("competentie", _("Competence")),
-                                                             ("interesse", _("Interest"))])
+    vocabulary = forms.ChoiceField(label=_("List"), choices=[
+        (key, capfirst(model._meta.verbose_name)) for key, model in VOCABULARIES.items()])
     name = forms.CharField(label=_("Term"), max_length=100)

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Organisation(models.Model):
@@ -11,6 +12,8 @@ class Organisation(models.Model):
 
     slug = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=200)
+    is_demo = models.BooleanField(_("demo"), default=False,
+                                  help_text=_("Made by seed_demo, which may replace its data; never a real OCMW."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -89,6 +92,8 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
     objects = UserManager()
+    # Who gave whom which role is part of the audit trail.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         ordering = ["first_name", "last_name"]

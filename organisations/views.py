@@ -1,17 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.tokens import default_token_generator
+from django.db import connection
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.models import Competence, Interest
 from reporting.figures import caseload_overview
 
-from .forms import UserForm, VocabularyTermForm
+from .forms import VOCABULARIES, InvitationAwarePasswordResetForm, UserForm, VocabularyTermForm
 from .models import Organisation, Role, User
 from .permissions import administrator_required
 
@@ -35,13 +33,13 @@ def home(request):
 
 @administrator_required
 def user_list(request):
-    users = User.objects.filter(organisation=request.user.organisation).order_by("role", "last_name")
+    users = _manageable_users(request).order_by("role", "last_name")
     return render(request, "organisations/user_list.html", {"users": users})
 
 
 @administrator_required
 def user_create(request):
-    form = UserForm(request.POST or None, organisation=request.user.organisation)
+    form = UserForm(request.POST or None, organisation=request.user.organisation, editor=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save(commit=False)
         user.set_unusable_password()
@@ -55,8 +53,8 @@ def user_create(request):
 
 @administrator_required
 def user_edit(request, pk):
-    user = get_object_or_404(User, pk=pk, organisation=request.user.organisation)
-    form = UserForm(request.POST or None, instance=user, organisation=request.user.organisation)
+    user = get_object_or_404(_manageable_users(request), pk=pk)
+    form = UserForm(request.POST or None, instance=user, organisation=request.user.organisation, editor=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("User saved."))
@@ -64,20 +62,18 @@ def user_edit(request, pk):
     return render(request, "organisations/user_form.html", {"form": form, "edited": user})
 
 
+def _manageable_users(request):
+    """The administrator's own organisation; operators (staff) are managed in the Django admin."""
+    return User.objects.filter(organisation=request.user.organisation, is_staff=False, is_superuser=False)
+
+
 def _send_welcome(request, user):
     """A new user chooses their own password through a one-time link, as in a password reset."""
-    context = {
-        "user": user,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-        "protocol": "https" if request.is_secure() else "http",
-        "domain": request.get_host(),
-    }
-    PasswordResetForm().send_mail("registration/welcome_subject.txt", "registration/welcome_email.txt",
-                                  context, from_email=None, to_email=user.email)
-
-
-VOCABULARIES = {"competentie": Competence, "interesse": Interest}
+    form = InvitationAwarePasswordResetForm({"email": user.email})
+    form.is_valid()
+    form.save(request=request, use_https=request.is_secure(),
+              subject_template_name="registration/welcome_subject.txt",
+              email_template_name="registration/welcome_email.txt")
 
 
 @administrator_required
@@ -110,3 +106,10 @@ def vocabulary_toggle(request, vocabulary, pk):
     term.active = not term.active
     term.save(update_fields=["active"])
     return redirect("vocabulary")
+
+
+def healthz(request):
+    """For the container healthcheck: the application answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

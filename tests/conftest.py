@@ -9,7 +9,7 @@ import pytest
 from clients.models import Barrier
 from organisations.models import Region, Role
 
-from .factories import BarrierFactory, ClientFactory, OrganisationFactory, UserFactory
+from .factories import BarrierFactory, ClientFactory, EmployerFactory, OrganisationFactory, UserFactory, running_twe
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -37,6 +37,8 @@ class World:
     client: object  # alice's client in Menen, with a medical barrier
     barrier: object
     other_client: object  # oscar's client in Wervik
+    employer: object  # a partner employer of Menen
+    trajectory: object  # a running TWE of `client` at `employer`
 
 
 @pytest.fixture
@@ -53,6 +55,7 @@ def world(db):
     alice = person("Alice", Role.COUNSELLOR)
     oscar = person("Oscar", Role.COUNSELLOR, wervik)
     client = ClientFactory(organisation=menen, counsellor=alice, first_name="Fatima", last_name="Benali")
+    employer = EmployerFactory(organisation=menen, name="Vanhoutte Logistiek NV")
     return World(
         menen=menen, wervik=wervik, alice=alice, bob=person("Bob", Role.COUNSELLOR),
         hilde=person("Hilde", Role.HEAD), sam=person("Sam", Role.ALDERMAN), bea=person("Bea", Role.ADMINISTRATOR),
@@ -61,6 +64,8 @@ def world(db):
         client=client,
         barrier=BarrierFactory(client=client, category=Barrier.Category.MEDICAL),
         other_client=ClientFactory(organisation=wervik, counsellor=oscar),
+        employer=employer,
+        trajectory=running_twe(client, alice, employer),
     )
 
 

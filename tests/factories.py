@@ -1,20 +1,24 @@
 import datetime
-import itertools
 
 import factory
+from faker import Faker
 
 from clients.models import Barrier, Client, Competence, ContactMoment, Interest
-from demo.builders import national_number
+from employers.models import Employer
 from organisations.models import Organisation, Role, User
 
 PASSWORD = "een-sterk-wachtwoord-42"
-_sequence = itertools.count(1)
+_faker = Faker("nl_BE")
+_issued = set()
 
 
 def valid_national_number():
-    """A fresh, valid rijksregisternummer per call (born 1 January 1985 + n days)."""
-    n = next(_sequence)
-    return national_number(datetime.date(1985, 1, 1) + datetime.timedelta(days=n // 400), n % 400 + 1)
+    """A fresh, valid rijksregisternummer per call, from Faker's nl_BE provider."""
+    number = _faker.ssn()
+    while number in _issued:
+        number = _faker.ssn()
+    _issued.add(number)
+    return number
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -86,3 +90,22 @@ class ContactMomentFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(datetime.date.today)
     duration_minutes = 30
     note = "Opvolggesprek."
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employer
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Werkgever {n} NV")
+    sector = "logistiek"
+
+
+def running_twe(client, by, employer, start=None, **fields):
+    """A TWE that runs at `employer`, registered and started through the services."""
+    from trajectories import services
+
+    return services.trajectory_register(
+        client=client, by=by, type="twe", start_date=start or datetime.date.today() - datetime.timedelta(days=90),
+        placement={"employer": employer, "function": "magazijnmedewerker", "hours_per_week": 19},
+        start=True, **fields)

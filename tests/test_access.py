@@ -17,6 +17,25 @@ def client_urls(world):
         ("post", reverse("clients:contact_create", args=[pk])),
         ("post", reverse("clients:barrier_create", args=[pk])),
         ("get", reverse("clients:barrier_details", args=[pk, world.barrier.pk])),
+        *trajectory_urls(world),
+    ]
+
+
+def trajectory_urls(world):
+    """Every trajectory URL of `world.client`; the GET ones are readable by a colleague."""
+    args = [world.client.pk, world.trajectory.pk]
+    goal = world.trajectory.goals.create(description="Stiptheid")
+    return [
+        ("get", reverse("trajectories:create", args=[world.client.pk])),
+        ("post", reverse("trajectories:create", args=[world.client.pk])),
+        ("get", reverse("trajectories:detail", args=args)),
+        ("get", reverse("trajectories:transition", args=[*args, "suspend"])),
+        ("post", reverse("trajectories:transition", args=[*args, "suspend"])),
+        ("post", reverse("trajectories:placement_create", args=args)),
+        ("post", reverse("trajectories:hours_step_create", args=args)),
+        ("post", reverse("trajectories:goal_create", args=args)),
+        ("post", reverse("trajectories:goal_update", args=[*args, goal.pk])),
+        ("post", reverse("trajectories:evaluation_create", args=args)),
     ]
 
 
@@ -53,9 +72,17 @@ def test_a_colleague_reads_but_does_not_change_the_case_file(world, login):
     assert http.get(reverse("clients:detail", args=[pk])).status_code == 200
     assert http.get(reverse("clients:history", args=[pk])).status_code == 200
     assert http.get(reverse("clients:edit", args=[pk])).status_code == 403
-    assert http.post(reverse("clients:contact_create", args=[pk]), {"note": "x"}).status_code == 403
-    assert http.post(reverse("clients:barrier_create", args=[pk]), {"category": "taal"}).status_code == 403
+    valid_contact = {"kind": "telefoon", "date": "01/02/2026", "duration_minutes": "10", "note": "x"}
+    assert http.post(reverse("clients:contact_create", args=[pk]), valid_contact).status_code == 403
+    valid_barrier = {"category": "taal", "description": "A2"}
+    assert http.post(reverse("clients:barrier_create", args=[pk]), valid_barrier).status_code == 403
+    assert world.client.barriers.count() == 1
     assert world.client.contact_moments.count() == 0
+    for method, url in trajectory_urls(world):
+        expected = 200 if method == "get" and "/stap/" not in url and "nieuw" not in url else 403
+        assert request(http, method, url).status_code == expected, (method, url)
+    world.trajectory.refresh_from_db()
+    assert world.trajectory.status == "lopend"
 
 
 def test_medical_details_are_for_the_assigned_counsellor_and_the_head_only(world, login):
@@ -97,3 +124,21 @@ def test_a_schepen_is_told_why_case_files_are_closed(world, login):
     page = login(world.sam).get(reverse("clients:detail", args=[world.client.pk])).content.decode()
     assert "alleen geaggregeerde cijfers" in page
     assert world.client.last_name not in page
+
+
+def test_case_file_pages_are_not_kept_by_the_browser(world, login):
+    response = login(world.alice).get(reverse("clients:detail", args=[world.client.pk]))
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert "HX-Request" in response["Vary"]
+
+
+def test_opening_the_edit_form_is_logged_as_an_opening(world, login):
+    from audit.models import AccessLog
+
+    login(world.alice).get(reverse("clients:edit", args=[world.client.pk]))
+    assert AccessLog.objects.filter(user=world.alice, client=world.client, action="geopend").count() == 1
+
+
+def test_the_healthcheck_answers_without_login(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200 and response.content == b"ok"

@@ -24,6 +24,45 @@ def test_an_e_mail_address_is_used_once(world, login):
     assert "bestaat al" in response.context["form"].errors["email"][0]
 
 
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("email", "geen-adres", "geldig e-mailadres"),
+    ("last_name", "", "Dit veld is verplicht"),
+    ("role", "koning", "geldige keuze"),
+])
+def test_bad_input_in_the_user_form_is_refused_in_dutch(world, login, field, value, message):
+    data = {"email": "nele@menen.be", "first_name": "Nele", "last_name": "Maes", "role": Role.COUNSELLOR}
+    data[field] = value
+    response = login(world.bea).post(reverse("user_create"), data)
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not User.objects.filter(first_name="Nele").exists()
+
+
+def test_an_administrator_cannot_raise_her_own_role(world, login):
+    login(world.bea).post(reverse("user_edit", args=[world.bea.pk]), {
+        "email": world.bea.email, "first_name": "Bea", "last_name": "B", "role": Role.HEAD, "is_active": "on"})
+    world.bea.refresh_from_db()
+    assert world.bea.role == Role.ADMINISTRATOR
+
+
+def test_role_changes_are_recorded(world, login):
+    login(world.bea).post(reverse("user_edit", args=[world.bob.pk]), {
+        "email": world.bob.email, "first_name": "Bob", "last_name": "B", "role": Role.HEAD, "is_active": "on"})
+    record = world.bob.history.first()
+    assert (record.role, record.history_user) == (Role.HEAD, world.bea)
+
+
+def test_operators_are_not_managed_by_an_administrator(world, login):
+    operator = User.objects.create_superuser("operator@example.be", "x", organisation=world.menen)
+    assert login(world.bea).get(reverse("user_edit", args=[operator.pk])).status_code == 404
+
+
+def test_an_invited_user_can_ask_for_a_new_link(world, client):
+    invited = User.objects.create_user("nieuw@menen.be", None, role=Role.COUNSELLOR, organisation=world.menen)
+    assert not invited.has_usable_password()
+    client.post(reverse("password_reset"), {"email": "nieuw@menen.be"})
+    assert len(mail.outbox) == 1 and "/reset/" in mail.outbox[0].body
+
+
 def test_region_coordinators_are_not_made_by_an_ocmw(world, login):
     response = login(world.bea).post(reverse("user_create"), {
         "email": "regio@x.be", "first_name": "X", "last_name": "Y", "role": Role.REGION_COORDINATOR})
@@ -50,11 +89,14 @@ def test_vocabulary_terms_are_per_organisation_and_unique(world, login):
     assert list(Competence.objects.values_list("organisation__slug", "name")) == [("menen", "Heftruckattest")]
 
 
-def test_a_deactivated_term_is_no_longer_offered(world, login):
+def test_a_deactivated_term_is_no_longer_offered_but_stays_with_its_clients(world, login):
     term = Competence.objects.create(organisation=world.menen, name="Kassawerk")
+    world.client.competences.add(term)
     login(world.bea).post(reverse("vocabulary_toggle", args=["competentie", term.pk]))
     form = login(world.alice).get(reverse("clients:create")).context["form"]
     assert term not in form.fields["competences"].queryset
+    edit_form = login(world.alice).get(reverse("clients:edit", args=[world.client.pk])).context["form"]
+    assert term in edit_form.fields["competences"].queryset
 
 
 def test_aggregate_roles_see_figures_without_names(world, login):

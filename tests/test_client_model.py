@@ -77,8 +77,11 @@ def test_a_contact_moment_lasts_between_1_and_600_minutes(minutes):
 
 def test_changes_are_recorded_with_the_author():
     client = ClientFactory()
+    author = UserFactory(organisation=client.organisation)
+    client._history_user = author
     client.goals = "Werken in de zorg"
     client.save()
     assert client.history.count() == 2
-    delta = client.history.first().diff_against(client.history.last())
-    assert [change.field for change in delta.changes] == ["goals"]
+    newest = client.history.first()
+    assert newest.history_user == author
+    assert [change.field for change in newest.diff_against(client.history.last()).changes] == ["goals"]

@@ -45,6 +45,14 @@ def test_seed_demo_gives_every_role_a_login_and_valid_national_numbers():
     assert ContactMoment.objects.count() >= 20
 
 
+def test_seed_demo_never_touches_a_real_organisation():
+    run("create_organisation", "demo-menen", "Een echt OCMW")
+    with pytest.raises(CommandError, match="demo-menen"):
+        run("seed_demo", clients=4)
+    assert Organisation.objects.get(slug="demo-menen").name == "Een echt OCMW"
+    assert not Client.objects.exists()
+
+
 def test_seed_demo_is_reproducible_and_replaces_itself():
     run("seed_demo", clients=12, seed=3)
     first = snapshot()

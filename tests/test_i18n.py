@@ -18,7 +18,8 @@ def test_every_message_is_translated():
 
 def test_the_compiled_catalogue_matches_the_source():
     def singular(entries):
-        return {entry.msgid: entry.msgstr for entry in entries if entry.msgid and not entry.msgid_plural}
+        return {(entry.msgctxt, entry.msgid): entry.msgstr for entry in entries
+                if entry.msgid and not entry.msgid_plural}
 
     po = singular(polib.pofile(str(CATALOGUE / "django.po")))
     mo = singular(polib.mofile(str(CATALOGUE / "django.mo")))

@@ -41,8 +41,17 @@ def test_birth_date_and_gender_come_from_the_number():
 
 
 def test_born_from_2000_uses_the_prefixed_checksum():
-    from demo.builders import national_number
+    base = "030405012"
+    born_2003 = base + f"{97 - int('2' + base) % 97:02d}"
+    born_1903 = base + f"{97 - int(base) % 97:02d}"
+    nn.validate_national_number(born_2003)
+    assert nn.birth_date_of(born_2003) == datetime.date(2003, 4, 5)
+    assert nn.birth_date_of(born_1903) == datetime.date(1903, 4, 5)
 
-    number = national_number(datetime.date(2003, 4, 5), 12)
-    assert int(number[-2:]) == 97 - int("2" + number[:9]) % 97
-    nn.validate_national_number(number)
+
+def test_a_twelve_digit_number_gets_one_message(world, login):
+    from django.urls import reverse
+
+    response = login(world.alice).post(reverse("clients:create"), {
+        "national_number": "850730033280", "first_name": "A", "last_name": "B", "status": "intake"})
+    assert response.context["form"].errors["national_number"] == ["Een rijksregisternummer heeft 11 cijfers."]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from clients.models import Client, ContactMoment
-from tests.factories import PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,17 +23,6 @@ NOTE = "Eerste huisbezoek: motivatie besproken."
 @pytest.fixture
 def shot(screenshots):
     return screenshots("journey-counsellor")
-
-
-def log_in(page, user, shot=None):
-    page.goto(reverse("login"))
-    expect(page.get_by_role("heading", name="Aanmelden")).to_be_visible()
-    page.get_by_label("E-mailadres").fill(user.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    if shot:
-        shot(page, "login")
-    page.get_by_role("button", name="Aanmelden").click()
-    expect(page.get_by_role("button", name="Afmelden")).to_be_visible()
 
 
 def test_counsellor_opens_a_case_file_and_logs_a_home_visit(page, live_server, world, shot):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from demo.builders import DEMO_PASSWORD, DemoBuilder
+from demo.builders import DEMO_PASSWORD, DemoBuilder, DemoRefused
 
 
 class Command(BaseCommand):
@@ -14,7 +14,10 @@ class Command(BaseCommand):
     def handle(self, *args, clients, seed, **options):
         if clients < 2:
             raise CommandError(_("--clients must be at least 2."))
-        logins = DemoBuilder(clients=clients, seed=seed).build()
+        try:
+            logins = DemoBuilder(clients=clients, seed=seed).build()
+        except DemoRefused as refusal:
+            raise CommandError(str(refusal)) from None
         self.stdout.write(_("Demo ready: %(clients)d clients.") % {"clients": clients})
         self.stdout.write(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         width = max(len(login.email) for login in logins)

@@ -1,0 +1,173 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from trajectories.models import Trajectory
+
+from .factories import ClientFactory, EmployerFactory, running_twe
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def as_text(date):
+    return date.strftime("%d/%m/%Y")
+
+
+def create_url(world):
+    return reverse("trajectories:create", args=[world.client.pk])
+
+
+def new_twe(world, **overrides):
+    data = {"type": "twe", "start_date": as_text(TODAY), "start_now": "on", "employer": world.employer.pk,
+            "function": "orderpicker", "hours_per_week": "19", "mentor": "Koen"}
+    data.update(overrides)
+    return data
+
+
+def test_a_counsellor_starts_a_twe_at_an_employer(world, login):
+    world.trajectory.delete()
+    response = login(world.alice).post(create_url(world), new_twe(world))
+    twe = Trajectory.objects.get(client=world.client)
+    assert response.status_code == 302
+    assert (twe.type, twe.status, twe.created_by) == ("twe", "lopend", world.alice)
+    placement = twe.placements.get()
+    assert (placement.employer, placement.function, placement.hours_per_week, placement.mentor) == (
+        world.employer, "orderpicker", 19, "Koen")
+    assert list(twe.events.values_list("action", flat=True)) == ["aangemeld", "start"]
+
+
+def test_a_running_twe_without_workplace_is_refused_on_the_employer_field(world, login):
+    world.trajectory.delete()
+    response = login(world.alice).post(create_url(world), new_twe(world, employer="", function="", hours_per_week=""))
+    assert response.status_code == 422
+    assert "werkplek" in " ".join(response.context["form"].errors["employer"])
+    assert not Trajectory.objects.filter(client=world.client).exists()
+
+
+def test_a_second_running_twe_is_refused_on_the_type_field(world, login):
+    response = login(world.alice).post(create_url(world), new_twe(world))
+    assert response.status_code == 422
+    assert "type" in response.context["form"].errors
+    assert Trajectory.objects.filter(client=world.client).count() == 1
+
+
+def test_a_werk_zorg_of_18_months_and_a_day_is_refused(world, login):
+    response = login(world.alice).post(create_url(world), {
+        "type": "werk_zorg", "start_date": "01/03/2017", "planned_end_date": "01/09/2018"})
+    assert "31/08/2018" in " ".join(response.context["form"].errors["planned_end_date"])
+
+
+def test_an_employer_of_another_organisation_cannot_be_chosen(world, login):
+    world.trajectory.delete()
+    foreign = EmployerFactory(organisation=world.wervik)
+    response = login(world.alice).post(create_url(world), new_twe(world, employer=foreign.pk))
+    assert "employer" in response.context["form"].errors
+
+
+def test_start_nazorg_fills_in_the_form_from_the_twe(world, login):
+    response = login(world.alice).get(create_url(world), {"volgt": world.trajectory.pk})
+    initial = response.context["form"].initial
+    assert (initial["type"], initial["follows"], initial["start_date"]) == ("nazorg", world.trajectory.pk, TODAY)
+
+
+def test_start_nazorg_from_another_clients_twe_is_404(world, login):
+    other = ClientFactory(organisation=world.menen, counsellor=world.alice)
+    other_twe = running_twe(other, world.alice, world.employer)
+    assert login(world.alice).get(create_url(world), {"volgt": other_twe.pk}).status_code == 404
+
+
+def transition(http, world, action, **data):
+    url = reverse("trajectories:transition", args=[world.client.pk, world.trajectory.pk, action])
+    return http.post(url, {"date": as_text(TODAY), **data})
+
+
+def test_closing_asks_for_an_outcome_in_dutch(world, login):
+    response = transition(login(world.alice), world, "close")
+    assert response.status_code == 422
+    assert "Dit veld is verplicht" in response.context["form"].errors["outcome"][0]
+    world.trajectory.refresh_from_db()
+    assert world.trajectory.status == "lopend"
+
+
+def test_closing_with_an_outcome_shows_on_the_timeline(world, login):
+    http = login(world.alice)
+    assert transition(http, world, "close", outcome="werk").status_code == 302
+    world.trajectory.refresh_from_db()
+    assert (world.trajectory.status, world.trajectory.outcome) == ("afgerond", "werk")
+    page = http.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    assert "Werk (regulier)" in page
+
+
+def test_a_step_not_allowed_now_is_refused_with_a_message(world, login):
+    http = login(world.alice)
+    response = transition(http, world, "resume")
+    assert response.status_code == 302
+    world.trajectory.refresh_from_db()
+    assert world.trajectory.status == "lopend"
+
+
+def test_the_caseload_filters_on_trajectory_and_shows_the_current_one(world, login):
+    ClientFactory(organisation=world.menen, counsellor=world.alice, last_name="Zonder")
+    http = login(world.alice)
+    page = http.get(reverse("clients:list"), {"traject": "twe", "trajectstatus": "lopend"}).context["page"]
+    assert [client.pk for client in page.object_list] == [world.client.pk]
+    assert (page.object_list[0].current_trajectory_type, page.object_list[0].current_trajectory_status) == (
+        "twe", "lopend")
+    assert "Tijdelijke werkervaring (TWE)" in http.get(reverse("clients:list")).content.decode()
+
+
+def test_the_trajectory_page_shows_its_history(world, login):
+    page = login(world.bob).get(reverse("trajectories:detail", args=[world.client.pk, world.trajectory.pk]))
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "Aangemeld → Lopend" in content
+    assert page.context["transitions"] == []  # a colleague reads, does not act
+
+
+def test_adding_a_workplace_goal_evaluation_and_hours(world, login):
+    http = login(world.alice)
+    args = [world.client.pk, world.trajectory.pk]
+    http.post(reverse("trajectories:goal_create", args=args), {"description": "Stiptheid"})
+    http.post(reverse("trajectories:evaluation_create", args=args), {"date": as_text(TODAY), "note": "Goed bezig"})
+    http.post(reverse("trajectories:placement_create", args=args), {
+        "employer": world.employer.pk, "function": "heftruckchauffeur", "hours_per_week": "24",
+        "start_date": as_text(TODAY)})
+    assert world.trajectory.goals.get().description == "Stiptheid"
+    assert world.trajectory.evaluations.get().author == world.alice
+    assert world.trajectory.placements.count() == 2
+
+
+def test_bad_input_in_a_small_form_shows_the_page_with_the_error(world, login):
+    response = login(world.alice).post(
+        reverse("trajectories:hours_step_create", args=[world.client.pk, world.trajectory.pk]),
+        {"from_date": as_text(TODAY), "hours_per_week": "8"})
+    assert response.status_code == 422
+    assert "hours_per_week" in response.context["hours_form"].errors
+    assert not world.trajectory.hours_steps.exists()
+
+
+def test_the_trajectory_page_has_a_constant_number_of_queries(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trajectories import services
+
+    http = login(world.alice)
+    url = reverse("trajectories:detail", args=[world.client.pk, world.trajectory.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            http.get(url)
+        return len(context)
+
+    few = count()
+    for n in range(5):
+        services.goal_add(trajectory=world.trajectory, description=f"Doel {n}")
+        services.placement_add(trajectory=world.trajectory, employer=EmployerFactory(organisation=world.menen),
+                               function="f", hours_per_week=8, start_date=TODAY)
+        services.evaluation_add(trajectory=world.trajectory, author=world.alice, date=TODAY, note="n")
+    services.trajectory_transition(trajectory=world.trajectory, action="suspend", by=world.alice)
+    services.trajectory_transition(trajectory=world.trajectory, action="resume", by=world.alice)
+    assert count() == few
