@@ -18,4 +18,4 @@ RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only python manage.py col
 RUN useradd --system --uid 1000 ocmw && chown -R ocmw /app
 USER ocmw
 EXPOSE 8000
-CMD ["gunicorn", "ocmw_activation.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "ocmw_activation.wsgi", "-c", "gunicorn.conf.py"]

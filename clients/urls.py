@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/contactmomenten/nieuw/", views.contact_create, name="contact_create"),
     path("<int:pk>/drempels/nieuw/", views.barrier_create, name="barrier_create"),
     path("<int:pk>/drempels/<int:barrier_pk>/", views.barrier_details, name="barrier_details"),
+    path("<int:pk>/drempels/<int:barrier_pk>/bewerken/", views.barrier_edit, name="barrier_edit"),
 ]

@@ -139,6 +139,28 @@ def barrier_create(request, pk):
 
 
 @case_file_access
+def barrier_edit(request, pk, barrier_pk):
+    """Correct or remove a barrier. The form shows the description, so opening it for a medical
+    or psychological barrier counts as reading it."""
+    client = editable_client(request, pk)
+    barrier = get_object_or_404(client.barriers, pk=barrier_pk)
+    if request.method == "POST" and "verwijderen" in request.POST:
+        barrier.delete()
+        messages.success(request, _("Barrier removed."))
+        return redirect("clients:detail", pk=client.pk)
+    if request.method == "GET" and barrier.is_sensitive:
+        log_access(request.user, client, AccessLog.Action.SENSITIVE_READ, detail=barrier.get_category_display())
+    form = BarrierForm(request.POST or None, instance=barrier)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Barrier saved."))
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/barrier_form_page.html", {"client": client, "barrier_form": form,
+                                                               "barrier": barrier},
+                  status=422 if form.errors else 200)
+
+
+@case_file_access
 def barrier_details(request, pk, barrier_pk):
     """Shows a barrier's description; medical and psychological ones only to the assigned
     counsellor and the head, and every such read is logged."""

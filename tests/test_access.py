@@ -17,6 +17,8 @@ def client_urls(world):
         ("post", reverse("clients:contact_create", args=[pk])),
         ("post", reverse("clients:barrier_create", args=[pk])),
         ("get", reverse("clients:barrier_details", args=[pk, world.barrier.pk])),
+        ("get", reverse("clients:barrier_edit", args=[pk, world.barrier.pk])),
+        ("post", reverse("clients:barrier_edit", args=[pk, world.barrier.pk])),
         *trajectory_urls(world),
     ]
 

@@ -259,3 +259,24 @@ def test_one_save_is_one_entry_in_the_history_with_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         assert len(http.get(url).context["changes"]) == 1 + 1 + 10  # created, first edit, ten edits
     assert len(many) == len(few)
+
+
+def test_a_barrier_is_corrected_and_removed_and_opening_a_medical_one_is_logged(world, login):
+    http = login(world.alice)
+    url = reverse("clients:barrier_edit", args=[world.client.pk, world.barrier.pk])
+    assert http.get(url).status_code == 200
+    assert AccessLog.objects.filter(user=world.alice, action=AccessLog.Action.SENSITIVE_READ).count() == 1
+    http.post(url, {"category": "medisch", "description": "Geen zware lasten boven 15 kg."})
+    world.barrier.refresh_from_db()
+    assert world.barrier.description == "Geen zware lasten boven 15 kg."
+    response = http.post(url, {"category": "", "description": ""})
+    assert response.status_code == 422 and "Dit veld is verplicht" in response.content.decode()
+    http.post(url, {"verwijderen": "1"})
+    assert not world.client.barriers.exists()
+
+
+def test_a_colleague_cannot_edit_a_barrier(world, login):
+    url = reverse("clients:barrier_edit", args=[world.client.pk, world.barrier.pk])
+    assert login(world.bob).get(url).status_code == 403
+    assert login(world.bob).post(url, {"verwijderen": "1"}).status_code == 403
+    assert world.client.barriers.exists()

@@ -35,3 +35,10 @@ def test_a_missing_or_empty_secret_key_is_refused_without_debug():
         result = manage("check", **environment)
         assert result.returncode != 0
         assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_the_healthcheck_is_reachable_over_plain_http_in_production():
+    code = ("from django.test import Client; c = Client(HTTP_HOST='activering.example.be'); "
+            "print(c.get('/healthz').status_code, c.get('/login/').status_code)")
+    result = manage("shell", "-c", code, **{**PRODUCTION, "DATABASE_URL": "sqlite://:memory:"})
+    assert result.stdout.split()[-2:] == ["200", "301"], result.stderr

@@ -4,7 +4,6 @@ The Debian chromium at /usr/bin/chromium is used as is: `playwright install` nee
 Missing chromium skips the browser tests locally and fails them under CI (tests/conftest.py).
 """
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -12,15 +11,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_service
-
-# Playwright's sync API drives the browser from an asyncio event loop that it keeps running in
-# the test's own thread (it switches between greenlets, so asyncio.get_running_loop() answers
-# for as long as the session-scoped `browser` lives, i.e. also in tests that run after the
-# browser tests). Django sees that running loop and refuses every ORM call from the thread
-# (SynchronousOnlyOperation): fixtures such as `world`, ORM assertions in the test and the
-# database flush at teardown. Nothing async touches the database here (the live server answers
-# requests in its own thread), so the guard is switched off for the whole test process.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,12 +26,18 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module. Playwright's sync API keeps an asyncio loop running in the
+    test's own thread while the browser lives, and Django then refuses ORM calls from that thread
+    (fixtures, assertions, the flush at teardown). Nothing async touches the database here (the
+    live server answers in its own thread), so the guard is lifted exactly while the browser
+    lives, not for the rest of the suite."""
     require_service(CHROMIUM.exists(), f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
