@@ -171,3 +171,17 @@ def test_the_trajectory_page_has_a_constant_number_of_queries(world, login):
     services.trajectory_transition(trajectory=world.trajectory, action="suspend", by=world.alice)
     services.trajectory_transition(trajectory=world.trajectory, action="resume", by=world.alice)
     assert count() == few
+
+
+def test_the_planned_end_of_a_werk_zorg_is_edited_within_18_months(world, login):
+    from trajectories import services
+
+    werk_zorg = services.trajectory_register(client=world.client, by=world.alice, type="werk_zorg",
+                                             start_date=datetime.date(2026, 1, 1))
+    url = reverse("trajectories:edit", args=[world.client.pk, werk_zorg.pk])
+    http = login(world.alice)
+    response = http.post(url, {"planned_end_date": "01/07/2027", "care_partner": "ocmw"})
+    assert "30/06/2027" in " ".join(response.context["form"].errors["planned_end_date"])
+    assert http.post(url, {"planned_end_date": "30/06/2027", "care_partner": "ocmw"}).status_code == 302
+    werk_zorg.refresh_from_db()
+    assert (werk_zorg.planned_end_date, werk_zorg.care_partner) == (datetime.date(2027, 6, 30), "ocmw")

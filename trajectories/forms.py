@@ -79,6 +79,27 @@ class TrajectoryForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
+class TrajectoryEditForm(forms.ModelForm):
+    """What may change while a trajectory runs; type, start and lifecycle go through their steps."""
+
+    class Meta:
+        model = Trajectory
+        fields = ["planned_end_date", "description", "care_partner", "care_partner_name", "care_moments",
+                  "next_evaluation_date"]
+        widgets = TrajectoryForm.Meta.widgets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        polish_choices(self)
+        trajectory_type = self.instance.type
+        if trajectory_type != TrajectoryType.WERK_ZORG:
+            for name in ("care_partner", "care_partner_name", "care_moments"):
+                del self.fields[name]
+        if trajectory_type != TrajectoryType.AMA:
+            del self.fields["next_evaluation_date"]
+        self.helper = form_helper(Layout(*self.fields))
+
+
 class TransitionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", _("choose…")), *CLOSING_OUTCOMES])

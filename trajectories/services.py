@@ -68,6 +68,13 @@ def trajectory_transition(*, trajectory, action, by, date=None, outcome="", reas
     return trajectory
 
 
+@transaction.atomic
+def trajectory_update(*, trajectory, **fields):
+    for name, value in fields.items():
+        setattr(trajectory, name, value)
+    return _saved(trajectory)
+
+
 def _check_transition_date(trajectory, date):
     if date > timezone.localdate():
         raise ValidationError({"date": _("A step is recorded when it happens: the date cannot be in the future.")})

@@ -6,6 +6,7 @@ app_name = "trajectories"
 urlpatterns = [
     path("nieuw/", views.trajectory_create, name="create"),
     path("<int:pk>/", views.trajectory_detail, name="detail"),
+    path("<int:pk>/bewerken/", views.trajectory_edit, name="edit"),
     path("<int:pk>/stap/<str:action>/", views.trajectory_transition, name="transition"),
     path("<int:pk>/werkplekken/nieuw/", views.placement_create, name="placement_create"),
     path("<int:pk>/uren/nieuw/", views.hours_step_create, name="hours_step_create"),

@@ -17,6 +17,7 @@ from .forms import (
     GoalForm,
     HoursStepForm,
     PlacementForm,
+    TrajectoryEditForm,
     TrajectoryForm,
     TransitionForm,
     add_service_errors,
@@ -86,6 +87,19 @@ def _render_detail(request, client, trajectory, forms=None, status=200):
         "hours_form": forms.get("hours") or HoursStepForm(),
     }
     return render(request, "trajectories/trajectory_detail.html", context, status=status)
+
+
+@case_file_access
+def trajectory_edit(request, client_pk, pk):
+    client = editable_client(request, client_pk)
+    trajectory = _trajectory(client, pk)
+    form = TrajectoryEditForm(request.POST or None, instance=trajectory)
+    if request.method == "POST" and form.is_valid():
+        services.trajectory_update(trajectory=trajectory, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("trajectories:detail", client_pk=client.pk, pk=trajectory.pk)
+    return render(request, "trajectories/trajectory_edit.html", {
+        "client": client, "trajectory": trajectory, "form": form}, status=422 if form.errors else 200)
 
 
 @case_file_access
