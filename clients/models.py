@@ -188,8 +188,25 @@ class Client(models.Model):
             errors["national_number"] = _("This organisation already has a case file with this national number.")
         if self.counsellor_id and self.counsellor.organisation_id != self.organisation_id:
             errors["counsellor"] = _("The counsellor must work for the same organisation.")
+        planned = self._werk_zorg_hours()
+        if self.draagkracht_hours is not None and planned and self.draagkracht_hours < planned:
+            errors["draagkracht_hours"] = _(
+                "An open werk-zorgtraject plans %(hours)s hours a week: lower its hours schedule first.") % {
+                "hours": planned}
         if errors:
             raise ValidationError(errors)
+
+
+    def _werk_zorg_hours(self):
+        """The most hours a week an open werk-zorgtraject of this client plans (schedule or workplace)."""
+        if not self.pk:
+            return None
+        from trajectories.rules import OPEN, TrajectoryType
+
+        open_werk_zorg = self.trajectories.filter(type=TrajectoryType.WERK_ZORG, status__in=OPEN)
+        hours = open_werk_zorg.aggregate(steps=models.Max("hours_steps__hours_per_week"),
+                                         placements=models.Max("placements__hours_per_week"))
+        return max((value for value in hours.values() if value), default=None)
 
 
 class Barrier(models.Model):

@@ -120,6 +120,7 @@ class DemoBuilder:
         self.faker.seed_instance(seed)
         self.today = timezone.localdate()
         self.logins = []
+        self.paths_seen = {}
 
     @transaction.atomic
     def build(self):
@@ -275,30 +276,41 @@ class DemoBuilder:
         return {"employer": employer, "function": self.random.choice(employer.functions),
                 "hours_per_week": hours, "mentor": self.faker.name()}
 
-    def _trajectory(self, client, type, start, steps=(), placement=None, **fields):
-        """Register a trajectory and walk it through `steps` [(action, date, options)] via the
-        services, so the demo obeys every rule the product enforces."""
+    def _trajectory(self, client, type, start, steps=(), placement=None, prepare=None, **fields):
+        """Register a trajectory, give it its action plan (and whatever `prepare` adds), then walk
+        it through `steps` [(action, date, options)], all via the services, so the demo obeys
+        every rule the product enforces."""
         by = client.counsellor
         trajectory = trajectory_services.trajectory_register(client=client, by=by, type=type, start_date=start,
                                                              placement=placement, **fields)
+        goals = [trajectory_services.goal_add(trajectory=trajectory, description=description)
+                 for description in self.random.sample(GOALS_BY_TYPE[type], 2)]
+        if prepare:
+            prepare(trajectory)
         for action, date, options in steps:
             trajectory_services.trajectory_transition(trajectory=trajectory, action=action, by=by, date=date,
                                                       **options)
-        for description in self.random.sample(GOALS_BY_TYPE[type], 2):
-            goal = trajectory_services.goal_add(trajectory=trajectory, description=description)
-            if not trajectory.is_open:
+        if trajectory.is_final:
+            for goal in goals:
                 trajectory_services.goal_set_state(goal=goal, state=self.random.choice(["bereikt", "niet_bereikt"]))
         return trajectory
 
+    ACTIVE_PATHS = ["twe_running", "twe_ending", "twe_paused", "nazorg_running", "werk_zorg", "ama", "opleiding",
+                    "nazorg_closed", "twe_stopped"]
+    CLOSED_PATHS = ["nazorg_closed", "werk_zorg_stopped", "opleiding_closed"]
+
     def _trajectories(self, client, employers):
-        """One of the usual paths, by the client's status (DOMAIN.md: voortraject -> TWE -> nazorg)."""
+        """One of the usual paths, by the client's status (DOMAIN.md: voortraject -> TWE -> nazorg).
+        The first clients walk every path once, so the demo always shows every type and status."""
         if client.status == Client.Status.INTAKE:
-            if self.random.random() < 0.6:
+            self.intake_seen = getattr(self, "intake_seen", 0) + 1
+            if self.intake_seen == 1 or self.random.random() < 0.6:
                 self._trajectory(client, TrajectoryType.VOORTRAJECT, self.today + datetime.timedelta(days=14))
             return
-        path = self.random.choice(["twe_running", "twe_ending", "nazorg_running", "werk_zorg", "ama",
-                                   "opleiding", "twe_paused", "nazorg_closed"] if client.status == Client.Status.ACTIVE
-                                  else ["nazorg_closed", "werk_zorg_stopped"])
+        paths = self.ACTIVE_PATHS if client.status == Client.Status.ACTIVE else self.CLOSED_PATHS
+        seen = self.paths_seen.setdefault(client.status, 0)
+        self.paths_seen[client.status] = seen + 1
+        path = paths[seen] if seen < len(paths) else self.random.choice(paths)
         getattr(self, f"_path_{path}")(client, employers)
 
     def _twe(self, client, employers, start, steps=(), months=12):
@@ -315,8 +327,8 @@ class DemoBuilder:
     def _path_twe_ending(self, client, employers):
         start = self._days_ago(340, 355)
         twe = self._twe(client, employers, start)
-        twe.planned_end_date = self.today + datetime.timedelta(days=self.random.randint(5, 25))
-        twe.save(update_fields=["planned_end_date"])
+        trajectory_services.trajectory_update(
+            trajectory=twe, planned_end_date=self.today + datetime.timedelta(days=self.random.randint(5, 25)))
 
     def _path_twe_paused(self, client, employers):
         start = self._days_ago(120, 200)
@@ -342,19 +354,24 @@ class DemoBuilder:
         ], follows=twe)
 
     def _werk_zorg(self, client, employers, start, steps=()):
-        trajectory = self._trajectory(
+        draagkracht = client.draagkracht_hours or 8
+        last_day = min([self.today, *(date for _action, date, _options in steps)])
+
+        def hours_schedule(trajectory):
+            """8 -> 12 -> 16 hours, every three months, never above the draagkracht."""
+            for index, hours in enumerate(h for h in (8, 12, 16) if h <= draagkracht):
+                step_date = start + datetime.timedelta(days=90 * index)
+                if step_date <= last_day:
+                    trajectory_services.hours_step_add(trajectory=trajectory, from_date=step_date,
+                                                       hours_per_week=hours)
+
+        return self._trajectory(
             client, TrajectoryType.WERK_ZORG, start, [("start", start, {}), *steps],
-            placement={**self._placement(employers, client), "hours_per_week": 8},
+            placement={**self._placement(employers, client), "hours_per_week": 8}, prepare=hours_schedule,
             planned_end_date=start + datetime.timedelta(days=500),
             care_partner=self.random.choice(Trajectory.CarePartner.values[:3]),
             care_partner_name=self.random.choice(["CGG Mandel en Leie", "PZ Heilig Hart", "Welzijnsdienst OCMW"]),
             care_moments="Dinsdagvoormiddag gesprek met de psycholoog.")
-        draagkracht = client.draagkracht_hours or 8
-        for index, hours in enumerate(h for h in (8, 12, 16) if h <= draagkracht):
-            step_date = start + datetime.timedelta(days=90 * index)
-            if step_date <= (trajectory.effective_end or self.today):
-                trajectory_services.hours_step_add(trajectory=trajectory, from_date=step_date, hours_per_week=hours)
-        return trajectory
 
     def _path_werk_zorg(self, client, employers):
         self._werk_zorg(client, employers, self._days_ago(100, 480))
@@ -373,6 +390,17 @@ class DemoBuilder:
                                                date=start + datetime.timedelta(days=365),
                                                note="Jaarlijkse evaluatie: deelname stabiel, "
                                                     "volgende stap nog te vroeg.")
+
+    def _path_twe_stopped(self, client, employers):
+        start = self._days_ago(150, 250)
+        self._twe(client, employers, start, [("stop", start + datetime.timedelta(days=40),
+                                              {"reason": "Verhuisd naar een andere gemeente."})])
+
+    def _path_opleiding_closed(self, client, employers):
+        start = self._days_ago(300, 400)
+        self._trajectory(client, TrajectoryType.OPLEIDING, start, [
+            ("start", start, {}), ("close", start + datetime.timedelta(days=200), {"outcome": Outcome.WERK})],
+            planned_end_date=start + datetime.timedelta(days=200), description="Opleiding orderpicker bij VDAB.")
 
     def _path_opleiding(self, client, employers):
         start = self._days_ago(30, 150)

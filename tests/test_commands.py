@@ -61,3 +61,12 @@ def test_seed_demo_is_reproducible_and_replaces_itself():
     run("seed_demo", clients=12, seed=4)
     assert snapshot() != first
     assert Client.objects.count() == 12
+
+
+def test_seed_demo_shows_every_trajectory_type_and_status():
+    from trajectories.models import Trajectory
+    from trajectories.rules import Status, TrajectoryType
+
+    run("seed_demo", clients=30, seed=4)
+    assert set(Trajectory.objects.values_list("type", flat=True)) == set(TrajectoryType.values)
+    assert set(Trajectory.objects.values_list("status", flat=True)) == set(Status.values)

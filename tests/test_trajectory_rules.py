@@ -302,3 +302,158 @@ def test_a_placement_at_another_organisations_employer_is_refused(case):
         register(case, "twe", placement={"employer": foreign, "function": "f", "hours_per_week": 10})
     assert "employer" in error.value.message_dict
     assert not Trajectory.objects.exists()
+
+
+class TestDatesAlongTheWay:
+    def test_a_werk_zorg_always_carries_its_last_day(self, case):
+        trajectory = register(case, "werk_zorg", on=D(2026, 1, 1))
+        assert trajectory.planned_end_date == D(2027, 6, 30)
+
+    def test_starting_later_moves_the_first_workplace_along(self, case):
+        registered = TODAY - datetime.timedelta(days=20)
+        twe = register(case, "twe", on=registered,
+                       placement={"employer": case[2], "function": "f", "hours_per_week": 10})
+        started = TODAY - datetime.timedelta(days=5)
+        services.trajectory_transition(trajectory=twe, action="start", by=case[1], date=started)
+        twe.refresh_from_db()
+        assert twe.start_date == started == twe.placements.get().start_date
+
+    def test_a_start_before_the_registration_is_refused(self, case):
+        twe = register(case, "twe", on=TODAY, placement={"employer": case[2], "function": "f", "hours_per_week": 10})
+        with pytest.raises(ValidationError) as error:
+            services.trajectory_transition(trajectory=twe, action="start", by=case[1],
+                                           date=TODAY - datetime.timedelta(days=3))
+        assert "date" in error.value.message_dict
+
+    def test_a_twe_resumes_only_with_a_workplace_that_day(self, case):
+        twe = running_twe(*case)
+        services.trajectory_transition(trajectory=twe, action="suspend", by=case[1],
+                                       date=TODAY - datetime.timedelta(days=10))
+        placement = twe.placements.get()
+        services.placement_update(placement=placement, end_date=TODAY - datetime.timedelta(days=5))
+        with pytest.raises(ValidationError) as error:
+            services.trajectory_transition(trajectory=twe, action="resume", by=case[1])
+        assert "werkplek" in messages_of(error, "employer")
+
+    def test_closing_ends_the_open_workplace_and_records_it(self, case):
+        twe = running_twe(*case)
+        services.trajectory_transition(trajectory=twe, action="close", by=case[1], outcome=Outcome.WERK)
+        placement = twe.placements.get()
+        assert placement.end_date == TODAY
+        assert placement.history.first().end_date == TODAY
+
+    def test_closing_before_recorded_activity_is_refused(self, case):
+        twe = running_twe(*case)
+        services.evaluation_add(trajectory=twe, author=case[1], date=TODAY, note="Goed.")
+        with pytest.raises(ValidationError) as error:
+            services.trajectory_transition(trajectory=twe, action="close", by=case[1], outcome=Outcome.WERK,
+                                           date=TODAY - datetime.timedelta(days=1))
+        assert TODAY.strftime("%d/%m/%Y") in messages_of(error, "date")
+
+    def test_stopgezet_is_not_a_closing_outcome(self, case):
+        twe = running_twe(*case)
+        with pytest.raises(ValidationError):
+            services.trajectory_transition(trajectory=twe, action="close", by=case[1], outcome=Outcome.STOPGEZET)
+
+    def test_nothing_is_added_to_a_closed_trajectory(self, case):
+        twe = running_twe(*case)
+        services.trajectory_transition(trajectory=twe, action="close", by=case[1], outcome=Outcome.WERK)
+        for add in (lambda: services.goal_add(trajectory=twe, description="x"),
+                    lambda: services.evaluation_add(trajectory=twe, author=case[1], date=TODAY, note="x"),
+                    lambda: services.placement_add(trajectory=twe, employer=case[2], function="f",
+                                                   hours_per_week=8, start_date=TODAY)):
+            with pytest.raises(ValidationError):
+                add()
+
+    def test_the_edit_service_does_not_bypass_the_lifecycle(self, case):
+        twe = running_twe(*case)
+        with pytest.raises(ValueError):
+            services.trajectory_update(trajectory=twe, status="afgerond")
+
+
+class TestPlacementPeriod:
+    def add(self, case, trajectory, **fields):
+        return services.placement_add(trajectory=trajectory, employer=case[2], function="f", hours_per_week=8,
+                                      **fields)
+
+    def test_starts_on_or_after_the_trajectory(self, case):
+        trajectory = register(case, "opleiding", on=D(2026, 3, 1))
+        with pytest.raises(ValidationError) as error:
+            self.add(case, trajectory, start_date=D(2026, 2, 28))
+        assert "01/03/2026" in messages_of(error, "start_date")
+
+    def test_starts_before_the_planned_end(self, case):
+        trajectory = register(case, "opleiding", on=D(2026, 3, 1), planned_end_date=D(2026, 6, 30))
+        with pytest.raises(ValidationError) as error:
+            self.add(case, trajectory, start_date=D(2026, 7, 1))
+        assert "30/06/2026" in messages_of(error, "start_date")
+
+    def test_ends_after_it_starts(self, case):
+        trajectory = register(case, "opleiding", on=D(2026, 3, 1))
+        with pytest.raises(ValidationError) as error:
+            self.add(case, trajectory, start_date=D(2026, 4, 1), end_date=D(2026, 3, 31))
+        assert "end_date" in error.value.message_dict
+
+    def test_a_werk_zorg_workplace_stays_within_the_draagkracht(self, case):
+        trajectory = register(case, "werk_zorg")
+        with pytest.raises(ValidationError) as error:
+            services.placement_add(trajectory=trajectory, employer=case[2], function="f", hours_per_week=17,
+                                   start_date=trajectory.start_date)
+        assert "16" in messages_of(error, "hours_per_week")
+
+
+class TestNazorgFollowsATweThatRan:
+    def test_not_a_stopped_twe(self, case):
+        twe = register(case, "twe")
+        services.trajectory_transition(trajectory=twe, action="stop", by=case[1], reason="Niet opgedaagd")
+        with pytest.raises(ValidationError) as error:
+            register(case, "nazorg", follows=twe)
+        assert "follows" in error.value.message_dict
+        assert not services.nazorg_offered(twe)
+
+    def test_not_before_the_twe_started(self, case):
+        twe = running_twe(*case)
+        with pytest.raises(ValidationError) as error:
+            register(case, "nazorg", follows=twe, on=twe.start_date - datetime.timedelta(days=1))
+        assert "start_date" in error.value.message_dict
+
+    def test_once_per_twe(self, case):
+        twe = running_twe(*case)
+        register(case, "nazorg", follows=twe)
+        with pytest.raises(ValidationError) as error:
+            register(case, "nazorg", follows=twe)
+        assert "follows" in error.value.message_dict
+
+
+def test_a_step_on_the_same_day_twice_is_refused(case):
+    trajectory = register(case, "werk_zorg")
+    services.hours_step_add(trajectory=trajectory, from_date=trajectory.start_date, hours_per_week=8)
+    with pytest.raises(ValidationError) as error:
+        services.hours_step_add(trajectory=trajectory, from_date=trajectory.start_date, hours_per_week=12)
+    assert "from_date" in error.value.message_dict
+
+
+@pytest.mark.parametrize("offset", [1, -400])
+def test_an_evaluation_is_not_in_the_future_nor_before_the_start(case, offset):
+    trajectory = register(case, "ama")
+    with pytest.raises(ValidationError) as error:
+        services.evaluation_add(trajectory=trajectory, author=case[1], note="x",
+                                date=TODAY + datetime.timedelta(days=offset))
+    assert "date" in error.value.message_dict
+
+
+def test_the_database_refuses_an_end_before_the_start(case):
+    client, counsellor, _employer = case
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Trajectory.objects.create(client=client, type="opleiding", start_date=D(2026, 3, 1), end_date=D(2026, 2, 1),
+                                  created_by=counsellor)
+
+
+def test_lowering_the_draagkracht_below_a_planned_werk_zorg_step_is_refused(case):
+    client = case[0]
+    trajectory = register(case, "werk_zorg")
+    services.hours_step_add(trajectory=trajectory, from_date=trajectory.start_date, hours_per_week=16)
+    client.draagkracht_hours = 12
+    with pytest.raises(ValidationError) as error:
+        client.full_clean()
+    assert "16" in messages_of(error, "draagkracht_hours")

@@ -102,10 +102,46 @@ def test_closing_with_an_outcome_shows_on_the_timeline(world, login):
 
 def test_a_step_not_allowed_now_is_refused_with_a_message(world, login):
     http = login(world.alice)
-    response = transition(http, world, "resume")
-    assert response.status_code == 302
+    url = reverse("trajectories:transition", args=[world.client.pk, world.trajectory.pk, "resume"])
+    response = http.post(url, {"date": as_text(TODAY)}, follow=True)
+    assert "Bij een lopend traject kan dit niet" in response.content.decode()
     world.trajectory.refresh_from_db()
     assert world.trajectory.status == "lopend"
+
+
+def test_work_care_details_are_for_the_assigned_counsellor_and_the_head(world, login):
+    from audit.models import AccessLog
+    from trajectories import services
+
+    werk_zorg = services.trajectory_register(client=world.client, by=world.alice, type="werk_zorg",
+                                             start_date=TODAY, care_partner="psychiatrisch_ziekenhuis",
+                                             care_moments="Gesprek met de psychiater op dinsdag")
+    url = reverse("trajectories:detail", args=[world.client.pk, werk_zorg.pk])
+    assert "psychiater" not in login(world.bob).get(url).content.decode()
+    assert "psychiater" in login(world.hilde).get(url).content.decode()
+    assert AccessLog.objects.filter(user=world.hilde, action="gevoelig_gelezen").count() == 1
+    assert AccessLog.objects.filter(user=world.bob, action="geopend").count() == 1
+
+
+def test_a_workplace_is_ended_through_its_edit_form(world, login):
+    placement = world.trajectory.placements.get()
+    url = reverse("trajectories:placement_edit", args=[world.client.pk, world.trajectory.pk, placement.pk])
+    response = login(world.alice).post(url, {
+        "employer": world.employer.pk, "function": placement.function, "hours_per_week": "19",
+        "start_date": as_text(placement.start_date), "end_date": as_text(placement.start_date - datetime.timedelta(1))})
+    assert "end_date" in response.context["form"].errors
+    login(world.alice).post(url, {"employer": world.employer.pk, "function": placement.function,
+                                  "hours_per_week": "19", "start_date": as_text(placement.start_date),
+                                  "end_date": as_text(TODAY)})
+    placement.refresh_from_db()
+    assert placement.end_date == TODAY
+
+
+def test_exactly_18_months_is_accepted_through_the_form(world, login):
+    response = login(world.alice).post(create_url(world), {
+        "type": "werk_zorg", "start_date": "01/03/2017", "planned_end_date": "31/08/2018"})
+    assert response.status_code == 302
+    assert Trajectory.objects.get(type="werk_zorg").planned_end_date == datetime.date(2018, 8, 31)
 
 
 def test_the_caseload_filters_on_trajectory_and_shows_the_current_one(world, login):

@@ -7,7 +7,7 @@ from clients.forms import DateInput, form_helper, polish_choices, row
 from employers.models import Employer
 
 from .models import Evaluation, Goal, HoursStep, Placement, Trajectory
-from .rules import CLOSING_OUTCOMES, TrajectoryType
+from .rules import CLOSING_OUTCOMES, NAZORG_CAN_FOLLOW, TrajectoryType
 
 
 def add_service_errors(form, error, aliases=None):
@@ -48,7 +48,8 @@ class TrajectoryForm(forms.ModelForm):
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["follows"].queryset = client.trajectories.filter(type=TrajectoryType.TWE)
+        self.fields["follows"].queryset = client.trajectories.filter(type=TrajectoryType.TWE,
+                                                                     status__in=NAZORG_CAN_FOLLOW)
         self.fields["employer"].queryset = employers_of(client.organisation)
         polish_choices(self)
         self.helper = form_helper(Layout(
@@ -120,6 +121,8 @@ class TransitionForm(forms.Form):
 
 
 class PlacementForm(forms.ModelForm):
+    """Adds a workplace, or corrects or ends one."""
+
     class Meta:
         model = Placement
         fields = ["employer", "function", "hours_per_week", "start_date", "end_date", "mentor"]

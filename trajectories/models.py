@@ -15,6 +15,8 @@ from clients.models import Client
 from employers.models import Employer
 
 from .rules import (
+    FINAL,
+    NAZORG_CAN_FOLLOW,
     OPEN,
     RUNNING,
     Outcome,
@@ -79,6 +81,8 @@ class Trajectory(models.Model):
                                     name="one_running_trajectory_per_type"),
             models.CheckConstraint(condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F(
                 "start_date")), name="trajectory_ends_after_start"),
+            models.CheckConstraint(condition=models.Q(planned_end_date__isnull=True) | models.Q(
+                planned_end_date__gte=models.F("start_date")), name="trajectory_planned_end_after_start"),
         ]
 
     def __str__(self):
@@ -107,6 +111,9 @@ class Trajectory(models.Model):
         super().clean()
         if self.type == TrajectoryType.AMA and self.start_date and not self.next_evaluation_date:
             self.next_evaluation_date = ama_next_evaluation(self.start_date)
+        if self.type == TrajectoryType.WERK_ZORG and self.start_date and not self.planned_end_date:
+            # The 18 months are a hard limit: a werk-zorg always carries its last day.
+            self.planned_end_date = self.last_allowed_day
         errors = {}
         self._check_dates(errors)
         self._check_follows(errors)
@@ -131,13 +138,23 @@ class Trajectory(models.Model):
                     "last": _date(self.last_allowed_day)}
 
     def _check_follows(self, errors):
-        if self.type == TrajectoryType.NAZORG:
-            if not self.follows_id:
-                errors["follows"] = _("A nazorg follows a TWE: choose the TWE it follows.")
-            elif self.follows.type != TrajectoryType.TWE or self.follows.client_id != self.client_id:
-                errors["follows"] = _("A nazorg follows a TWE of the same client.")
-        elif self.follows_id:
-            errors["follows"] = _("Only a nazorg follows a TWE.")
+        if self.type != TrajectoryType.NAZORG:
+            if self.follows_id:
+                errors["follows"] = _("Only a nazorg follows a TWE.")
+            return
+        twe = self.follows
+        if twe is None:
+            errors["follows"] = _("A nazorg follows a TWE: choose the TWE it follows.")
+        elif twe.type != TrajectoryType.TWE or twe.client_id != self.client_id:
+            errors["follows"] = _("A nazorg follows a TWE of the same client.")
+        elif twe.status not in NAZORG_CAN_FOLLOW:
+            errors["follows"] = _("A nazorg follows a TWE that ran: this one is %(status)s.") % {
+                "status": twe.get_status_display()}
+        elif self.start_date and self.start_date < twe.start_date:
+            errors["start_date"] = _("A nazorg starts on or after the start of its TWE (%(start)s).") % {
+                "start": _date(twe.start_date)}
+        elif twe.followed_by.exclude(pk=self.pk).exclude(status=Status.STOPGEZET).exists():
+            errors["follows"] = _("This TWE already has a nazorg.")
 
     def _check_one_running(self, errors):
         if self.status not in RUNNING or not self.client_id:
@@ -150,8 +167,12 @@ class Trajectory(models.Model):
 
     def current_placement(self, on=None):
         on = on or timezone.localdate()
-        placements = [p for p in self.placements.all() if p.start_date <= on and (not p.end_date or p.end_date >= on)]
+        placements = [p for p in self.placements.all() if p.covers(on)]
         return placements[-1] if placements else None
+
+    @property
+    def is_final(self):
+        return self.status in FINAL
 
 
 class TrajectoryEvent(models.Model):
@@ -202,20 +223,40 @@ class Placement(models.Model):
     def __str__(self):
         return f"{self.function} — {self.employer}"
 
+    def covers(self, day):
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
     def clean(self):
         super().clean()
         errors = {}
         trajectory = self.trajectory
         if self.employer_id and self.employer.organisation_id != trajectory.client.organisation_id:
             errors["employer"] = _("Choose an employer of your own organisation.")
+        self._check_period(trajectory, errors)
+        draagkracht = trajectory.client.draagkracht_hours
+        if (trajectory.type == TrajectoryType.WERK_ZORG and draagkracht is not None and self.hours_per_week
+                and self.hours_per_week > draagkracht):
+            errors["hours_per_week"] = _(
+                "%(hours)s hours a week exceeds the client's draagkracht of %(draagkracht)s hours.") % {
+                "hours": self.hours_per_week, "draagkracht": draagkracht}
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_period(self, trajectory, errors):
+        """A workplace lies within its trajectory: from its start to its (planned) end."""
+        last = trajectory.end_date or trajectory.planned_end_date
         if self.start_date and trajectory.start_date and self.start_date < trajectory.start_date:
             errors["start_date"] = _("A placement starts on or after the start of its trajectory (%(start)s).") % {
                 "start": _date(trajectory.start_date)}
+        elif self.start_date and last and self.start_date > last:
+            errors["start_date"] = _("A placement starts before the end of its trajectory (%(end)s).") % {
+                "end": _date(last)}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The end date cannot be before the start date (%(start)s).") % {
                 "start": _date(self.start_date)}
-        if errors:
-            raise ValidationError(errors)
+        elif self.end_date and trajectory.end_date and self.end_date > trajectory.end_date:
+            errors["end_date"] = _("A placement ends by the end of its trajectory (%(end)s).") % {
+                "end": _date(trajectory.end_date)}
 
 
 class HoursStep(models.Model):

@@ -33,6 +33,7 @@ class Status(models.TextChoices):
 RUNNING = (Status.LOPEND, Status.OPGESCHORT)
 OPEN = (Status.AANGEMELD, *RUNNING)
 FINAL = (Status.AFGEROND, Status.STOPGEZET)
+NAZORG_CAN_FOLLOW = (*RUNNING, Status.AFGEROND)  # a TWE that actually ran
 
 
 class Outcome(models.TextChoices):

@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import AccessLog, log_access
 from clients import selectors as client_selectors
 from clients.views import editable_client
 from organisations.permissions import case_file_access
@@ -61,11 +62,21 @@ def trajectory_create(request, client_pk):
 @case_file_access
 def trajectory_detail(request, client_pk, pk):
     client = client_selectors.client_for(request.user, client_pk)
-    return _render_detail(request, client, _trajectory(client, pk))
+    trajectory = _trajectory(client, pk)
+    log_access(request.user, client, AccessLog.Action.OPENED, detail=str(trajectory))
+    return _render_detail(request, client, trajectory)
+
+
+CARE_FIELDS = ("care_partner", "care_partner_name", "care_moments")
 
 
 def _render_detail(request, client, trajectory, forms=None, status=200):
     can_edit = request.user.can_edit_client(client)
+    # Work-care details (a psychiatric hospital, moments with a psychologist) are special-category
+    # data like medical barriers: for the assigned counsellor and the head only, and each read logged.
+    shows_care = trajectory.type == TrajectoryType.WERK_ZORG and request.user.can_read_sensitive(client)
+    if shows_care and forms is None:
+        log_access(request.user, client, AccessLog.Action.SENSITIVE_READ, detail=str(trajectory))
     forms = forms or {}
     context = {
         "client": client,
@@ -78,9 +89,11 @@ def _render_detail(request, client, trajectory, forms=None, status=200):
         "evaluations": trajectory.evaluations.select_related("author"),
         "hours_steps": trajectory.hours_steps.all(),
         "offers_nazorg": can_edit and services.nazorg_offered(trajectory),
+        "shows_care": shows_care,
         # Lifecycle fields are told by the events; the changes list the rest.
         "changes": [(record, fields) for record, fields in client_selectors.change_history(
-            trajectory, hidden=("status", "outcome", "stop_reason", "start_date", "end_date")) if fields],
+            trajectory, hidden=("status", "outcome", "stop_reason", "start_date", "end_date",
+                                *(() if shows_care else CARE_FIELDS))) if fields],
         "placement_form": forms.get("placement") or PlacementForm(instance=Placement(trajectory=trajectory)),
         "goal_form": forms.get("goal") or GoalForm(),
         "evaluation_form": forms.get("evaluation") or EvaluationForm(),
@@ -180,6 +193,34 @@ def evaluation_create(request, client_pk, pk):
         request, client_pk, pk, "evaluation",
         lambda t: EvaluationForm(request.POST, instance=Evaluation(trajectory=t, author=request.user)),
         lambda t, form: services.evaluation_add(trajectory=t, author=request.user, **form.cleaned_data))
+
+
+@case_file_access
+def placement_edit(request, client_pk, pk, placement_pk):
+    """Correct a workplace or end it."""
+    client = editable_client(request, client_pk)
+    trajectory = _trajectory(client, pk)
+    placement = get_object_or_404(trajectory.placements, pk=placement_pk)
+    form = PlacementForm(request.POST or None, instance=placement)
+    if request.method == "POST" and form.is_valid():
+        services.placement_update(placement=placement, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("trajectories:detail", client_pk=client.pk, pk=trajectory.pk)
+    return render(request, "trajectories/placement_edit.html", {
+        "client": client, "trajectory": trajectory, "form": form}, status=422 if form.errors else 200)
+
+
+@require_POST
+@case_file_access
+def hours_step_remove(request, client_pk, pk, step_pk):
+    client = editable_client(request, client_pk)
+    trajectory = _trajectory(client, pk)
+    step = get_object_or_404(trajectory.hours_steps, pk=step_pk)
+    try:
+        services.hours_step_remove(step=step)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("trajectories:detail", client_pk=client.pk, pk=trajectory.pk)
 
 
 @require_POST
