@@ -14,7 +14,7 @@ from stdnum.be import nn
 
 from audit.models import AccessLog
 from clients.models import Barrier, Client, Competence, ContactMoment, Interest
-from employers.models import Employer
+from employers.models import Employer, Workplace
 from organisations.models import Organisation, Region, Role, User
 from trajectories import services as trajectory_services
 from trajectories.models import Trajectory
@@ -83,6 +83,24 @@ EMPLOYERS = [
     ("Technische dienst van het OCMW", Employer.Kind.OWN_SERVICE, "openbare diensten", ["klusjesman"]),
     ("Sociaal restaurant De Brug", Employer.Kind.OWN_SERVICE, "horeca", ["keukenmedewerker", "zaalmedewerker"]),
 ]
+SECTOR_INTERESTS = {"logistiek": "Logistiek", "voeding": "Horeca", "groenonderhoud": "Groenonderhoud",
+                    "zorg": "Zorg", "schoonmaak": "Schoonmaak", "retail": "Retail", "openbare diensten": "Bouw",
+                    "horeca": "Horeca"}
+FUNCTION_COMPETENCES = {  # function: (required, useful)
+    "magazijnmedewerker": (["Magazijnwerk"], ["Heftruckattest", "Stiptheid"]),
+    "orderpicker": (["Nauwkeurig werken"], ["Magazijnwerk"]),
+    "hulpbakker": (["Stiptheid"], ["Koken"]),
+    "verkoopster": (["Klantvriendelijk"], ["Kassawerk"]),
+    "tuinmedewerker": (["Tuinonderhoud"], ["Fysiek werk", "Teamwerk"]),
+    "logistiek assistent": (["Zorg voor anderen"], ["Teamwerk"]),
+    "keukenhulp": (["Koken"], ["Teamwerk"]),
+    "schoonmaker": (["Schoonmaak"], ["Nauwkeurig werken"]),
+    "rekkenvuller": (["Fysiek werk"], ["Stiptheid"]),
+    "kassamedewerker": (["Kassawerk", "Klantvriendelijk"], []),
+    "klusjesman": (["Technisch inzicht"], ["Fysiek werk"]),
+    "keukenmedewerker": (["Koken"], ["Stiptheid"]),
+    "zaalmedewerker": (["Klantvriendelijk"], ["Teamwerk"]),
+}
 GOALS_BY_TYPE = {
     TrajectoryType.VOORTRAJECT: ["Elke week op tijd aanwezig in de groepsmodule", "Nederlands oefenen tot A2"],
     TrajectoryType.TWE: ["Zelfstandig een werkpost afwerken", "Stiptheid: niet meer dan twee keer te laat per maand"],
@@ -264,7 +282,21 @@ class DemoBuilder:
             employer.save()
             employer.functions = functions
             employers.append(employer)
+            self._workplaces(employer, functions, sector)
         return employers
+
+    def _workplaces(self, employer, functions, sector):
+        competences = {c.name: c for c in Competence.objects.filter(organisation=employer.organisation)}
+        interests = {i.name: i for i in Interest.objects.filter(organisation=employer.organisation)}
+        for function in functions:
+            required, useful = FUNCTION_COMPETENCES[function]
+            workplace = Workplace.objects.create(
+                employer=employer, function=function, hours_per_week=self.random.choice([12, 16, 19, 24, 30, 38]),
+                postcode=employer.postcode, municipality=employer.municipality,
+                capacity=self.random.randint(1, 3), is_open=self.random.random() < 0.8)
+            workplace.required_competences.set([competences[name] for name in required])
+            workplace.useful_competences.set([competences[name] for name in useful])
+            workplace.interests.set([interests[SECTOR_INTERESTS[sector]]])
 
     def _days_ago(self, low, high):
         return self.today - datetime.timedelta(days=self.random.randint(low, high))

@@ -2,12 +2,16 @@
 Issue 4 adds workplaces, contacts and agreements; this holds what placements need."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from stdnum import exceptions as stdnum_errors
 from stdnum.be import vat
 
+from clients.models import Competence, Interest, postcode_validator
 from ocmw_activation.numbers import CompactNumberField
 from organisations.models import Organisation
 
@@ -41,8 +45,12 @@ class KboNumberField(CompactNumberField):
 
 
 class EmployerQuerySet(models.QuerySet):
-    def of(self, organisation):
-        return self.filter(organisation=organisation)
+    def visible_to(self, user):
+        """The one place where employers are scoped: the roles that work with case files, in
+        their own organisation."""
+        if not user.is_authenticated or not user.works_with_case_files:
+            return self.none()
+        return self.filter(organisation_id=user.organisation_id)
 
 
 class Employer(models.Model):
@@ -57,9 +65,11 @@ class Employer(models.Model):
     kbo_number = KboNumberField(_("enterprise number (KBO)"), blank=True)
     sector = models.CharField(_("sector"), max_length=100, blank=True)
     street_address = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True, validators=[postcode_validator])
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     objects = EmployerQuerySet.as_manager()
 
@@ -76,6 +86,9 @@ class Employer(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("employers:detail", args=[self.pk])
+
     @property
     def kbo_display(self):
         return display_kbo(self.kbo_number)
@@ -90,3 +103,101 @@ class Employer(models.Model):
             errors["kbo_number"] = _("This organisation already has an employer with this enterprise number.")
         if errors:
             raise ValidationError(errors)
+
+
+class ContactPerson(models.Model):
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="contacts",
+                                 verbose_name=_("employer"))
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("function"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+
+    def __str__(self):
+        return self.name
+
+
+AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def agreement_path(agreement, filename):
+    return f"overeenkomsten/{agreement.employer.organisation_id}/{agreement.employer_id}/{filename}"
+
+
+def validate_document_size(document):
+    if document and document.size > AGREEMENT_MAX_BYTES:
+        raise ValidationError(_("A document is at most 10 MB."))
+
+
+class Agreement(models.Model):
+    """A samenwerkingsovereenkomst, with its signed document. Documents are served only through
+    a view that checks the organisation, never from a public media URL."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="agreements",
+                                 verbose_name=_("employer"))
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    document = models.FileField(_("document"), upload_to=agreement_path, blank=True, validators=[
+        FileExtensionValidator(["pdf", "docx", "doc", "odt"]), validate_document_size])
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("cooperation agreement")
+        verbose_name_plural = _("cooperation agreements")
+
+    def __str__(self):
+        end = f" – {self.end_date:%d/%m/%Y}" if self.end_date else ""
+        return f"{self.start_date:%d/%m/%Y}{end}"
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date (%(start)s).") % {
+                "start": self.start_date.strftime("%d/%m/%Y")}})
+
+    def is_current(self, on):
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+
+class WorkplaceQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(is_open=True, employer__active=True)
+
+
+class Workplace(models.Model):
+    """A werkpost: a function at an employer with the competences it asks, the hours, where it is
+    and how many people it takes."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="workplaces",
+                                 verbose_name=_("employer"))
+    function = models.CharField(_("function"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    required_competences = models.ManyToManyField(Competence, blank=True, related_name="+",
+                                                  verbose_name=_("required competences"))
+    useful_competences = models.ManyToManyField(Competence, blank=True, related_name="+",
+                                                verbose_name=_("useful competences"))
+    interests = models.ManyToManyField(Interest, blank=True, related_name="+", verbose_name=_("fits interests"))
+    hours_per_week = models.PositiveSmallIntegerField(_("hours a week"), validators=[MinValueValidator(1),
+                                                                                      MaxValueValidator(40)])
+    postcode = models.CharField(_("postcode"), max_length=4, validators=[postcode_validator])
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("places"), default=1, validators=[MinValueValidator(1)])
+    is_open = models.BooleanField(_("open"), default=True, help_text=_("Untick when the places are filled."))
+    history = HistoricalRecords(m2m_fields=[required_competences, useful_competences, interests])
+
+    objects = WorkplaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["function"]
+        verbose_name = _("workplace")
+        verbose_name_plural = _("workplaces")
+
+    def __str__(self):
+        return f"{self.function} — {self.employer}"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from employers import views as employer_views
 from organisations.forms import EmailAuthenticationForm, InvitationAwarePasswordResetForm
 from organisations.views import healthz
 
@@ -15,5 +16,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("clienten/", include("clients.urls")),
     path("clienten/<int:client_pk>/trajecten/", include("trajectories.urls")),
+    path("clienten/<int:client_pk>/werkposten/", employer_views.client_matches, name="client_matches"),
+    path("werkgevers/", include("employers.urls")),
     path("beheer/django/", admin.site.urls),
 ]

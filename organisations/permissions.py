@@ -26,3 +26,4 @@ def role_required(check):
 case_file_access = role_required(lambda user: user.works_with_case_files)
 administrator_required = role_required(lambda user: user.is_administrator)
 aggregates_access = role_required(lambda user: user.sees_aggregates)
+head_required = role_required(lambda user: user.works_with_case_files and user.is_head)

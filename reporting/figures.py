@@ -6,6 +6,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from clients.models import Client, ContactMoment
+from trajectories.models import Placement
+from trajectories.rules import RUNNING, Outcome
 
 
 def caseload_overview(organisations):
@@ -32,3 +34,14 @@ def caseload_overview(organisations):
         }
         for organisation in organisations
     ]
+
+
+def employer_results(employers):
+    """Per employer id: how many clients were placed there, and how many of their trajectories
+    there ended in work (stayed on or hired after the trajectory)."""
+    rows = (Placement.objects.filter(employer__in=employers).values("employer")
+            .annotate(placed=Count("trajectory__client", distinct=True),
+                      to_work=Count("trajectory__client", distinct=True,
+                                    filter=Q(trajectory__outcome=Outcome.WERK)),
+                      running=Count("trajectory", distinct=True, filter=Q(trajectory__status__in=RUNNING))))
+    return {row["employer"]: row for row in rows}

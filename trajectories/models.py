@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client
-from employers.models import Employer
+from employers.models import Employer, Workplace
 
 from .rules import (
     FINAL,
@@ -207,6 +207,8 @@ class Placement(models.Model):
                                    verbose_name=_("trajectory"))
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="placements",
                                  verbose_name=_("employer or own service"))
+    workplace = models.ForeignKey(Workplace, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="placements", verbose_name=_("workplace"))
     function = models.CharField(_("function"), max_length=200)
     hours_per_week = models.PositiveSmallIntegerField(_("hours a week"), validators=[MinValueValidator(1),
                                                                                       MaxValueValidator(40)])
@@ -232,6 +234,8 @@ class Placement(models.Model):
         trajectory = self.trajectory
         if self.employer_id and self.employer.organisation_id != trajectory.client.organisation_id:
             errors["employer"] = _("Choose an employer of your own organisation.")
+        if self.workplace_id and self.workplace.employer_id != self.employer_id:
+            errors["workplace"] = _("The workplace belongs to another employer.")
         self._check_period(trajectory, errors)
         draagkracht = trajectory.client.draagkracht_hours
         if (trajectory.type == TrajectoryType.WERK_ZORG and draagkracht is not None and self.hours_per_week

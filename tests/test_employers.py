@@ -1,0 +1,158 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from employers.models import Agreement, Employer, Workplace
+from trajectories.models import Trajectory
+
+from .factories import EmployerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class TestKbo:
+    @pytest.mark.parametrize("value", ["0403.170.701", "BE 0403 170 701", "0403170701"])
+    def test_valid_numbers_are_stored_compact(self, world, value):
+        employer = Employer(organisation=world.menen, name="Test NV", kbo_number=value)
+        employer.full_clean()
+        assert employer.kbo_number == "0403170701" and employer.kbo_display == "0403.170.701"
+
+    @pytest.mark.parametrize(("value", "fragment"), [("0403.170.702", "controlecijfers"), ("12345", "10 cijfers")])
+    def test_invalid_numbers_are_refused_in_dutch(self, world, value, fragment):
+        with pytest.raises(ValidationError) as error:
+            Employer(organisation=world.menen, name="Test NV", kbo_number=value).full_clean()
+        assert fragment in " ".join(error.value.message_dict["kbo_number"])
+
+    def test_unique_within_an_organisation_not_across(self, world):
+        Employer.objects.create(organisation=world.menen, name="A", kbo_number="0403170701")
+        with pytest.raises(ValidationError):
+            Employer(organisation=world.menen, name="B", kbo_number="0403170701").full_clean()
+        Employer(organisation=world.wervik, name="A", kbo_number="0403170701").full_clean()
+
+
+def employer_urls(world, workplace, agreement):
+    pk = world.employer.pk
+    return [
+        ("get", reverse("employers:detail", args=[pk])),
+        ("get", reverse("employers:edit", args=[pk])),
+        ("post", reverse("employers:edit", args=[pk])),
+        ("get", reverse("employers:contact_create", args=[pk])),
+        ("get", reverse("employers:agreement_create", args=[pk])),
+        ("get", reverse("employers:agreement_document", args=[pk, agreement.pk])),
+        ("get", reverse("employers:workplace_create", args=[pk])),
+        ("get", reverse("employers:workplace_edit", args=[pk, workplace.pk])),
+        ("get", reverse("employers:workplace_matches", args=[pk, workplace.pk])),
+        ("post", reverse("employers:placement_propose", args=[pk, workplace.pk, world.client.pk])),
+    ]
+
+
+@pytest.fixture
+def workplace(world):
+    return Workplace.objects.create(employer=world.employer, function="orderpicker", hours_per_week=16,
+                                    postcode="8930")
+
+
+@pytest.fixture
+def agreement(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return Agreement.objects.create(employer=world.employer, start_date=datetime.date(2026, 1, 1),
+                                    document=SimpleUploadedFile("overeenkomst.pdf", b"%PDF-1.4 test"))
+
+
+def test_another_organisation_gets_404_on_every_employer_url(world, login, workplace, agreement):
+    for method, url in employer_urls(world, workplace, agreement):
+        assert getattr(login(world.olga), method)(url).status_code == 404, url
+
+
+def test_roles_without_case_files_get_403(world, login, workplace, agreement):
+    for user in (world.sam, world.bea, world.rita):
+        http = login(user)
+        for method, url in [*employer_urls(world, workplace, agreement), ("get", reverse("employers:list"))]:
+            assert getattr(http, method)(url).status_code == 403, (user, url)
+
+
+def test_only_the_head_edits_employers(world, login, workplace, agreement):
+    http = login(world.alice)
+    for name, args in [("employers:create", []), ("employers:edit", [world.employer.pk]),
+                       ("employers:workplace_create", [world.employer.pk]),
+                       ("employers:agreement_create", [world.employer.pk])]:
+        assert http.get(reverse(name, args=args)).status_code == 403
+    assert http.get(reverse("employers:detail", args=[world.employer.pk])).status_code == 200
+    assert http.get(reverse("employers:agreement_document", args=[world.employer.pk, agreement.pk])).status_code == 200
+
+
+def test_the_head_adds_an_employer_with_a_workplace(world, login):
+    http = login(world.hilde)
+    response = http.post(reverse("employers:create"), {"name": "Bakkerij Dewulf", "kind": "partner",
+                                                       "kbo_number": "0403.170.701", "postcode": "8930",
+                                                       "municipality": "Menen", "active": "on"})
+    employer = Employer.objects.get(name="Bakkerij Dewulf")
+    assert response.status_code == 302 and employer.organisation == world.menen
+    http.post(reverse("employers:workplace_create", args=[employer.pk]), {
+        "function": "hulpbakker", "hours_per_week": "19", "capacity": "2", "postcode": "8930", "is_open": "on"})
+    assert employer.workplaces.get().function == "hulpbakker"
+
+
+def test_bad_input_is_refused_in_dutch_and_saves_nothing(world, login):
+    http = login(world.hilde)
+    response = http.post(reverse("employers:create"), {"name": "X", "kind": "partner", "kbo_number": "0403170702"})
+    assert response.status_code == 422
+    assert "controlecijfers" in " ".join(response.context["form"].errors["kbo_number"])
+    response = http.post(reverse("employers:workplace_create", args=[world.employer.pk]), {
+        "function": "x", "hours_per_week": "50", "capacity": "1", "postcode": "89"})
+    assert set(response.context["form"].errors) == {"hours_per_week", "postcode"}
+    assert not Employer.objects.filter(name="X").exists() and not Workplace.objects.exists()
+
+
+def test_an_agreement_document_must_be_a_document(world, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = login(world.hilde).post(reverse("employers:agreement_create", args=[world.employer.pk]), {
+        "start_date": "01/01/2026", "document": SimpleUploadedFile("virus.exe", b"MZ")})
+    assert "document" in response.context["form"].errors
+    assert not Agreement.objects.exists()
+
+
+def test_the_counsellor_proposes_a_placement_from_a_match(world, login, workplace):
+    world.trajectory.delete()
+    http = login(world.alice)
+    page = http.get(reverse("employers:workplace_matches", args=[world.employer.pk, workplace.pk]))
+    assert world.client.pk in [m.client.pk for m in page.context["matches"]]
+    response = http.post(reverse("employers:placement_propose", args=[world.employer.pk, workplace.pk,
+                                                                      world.client.pk]))
+    trajectory = Trajectory.objects.get(client=world.client)
+    assert response.status_code == 302
+    assert (trajectory.type, trajectory.status) == ("twe", "aangemeld")
+    placement = trajectory.placements.get()
+    assert (placement.workplace, placement.employer, placement.function) == (workplace, world.employer, "orderpicker")
+
+
+def test_a_colleague_cannot_propose_for_someone_elses_client(world, login, workplace):
+    url = reverse("employers:placement_propose", args=[world.employer.pk, workplace.pk, world.client.pk])
+    assert login(world.bob).post(url).status_code == 403
+
+
+def test_the_employer_page_shows_its_results(world, login):
+    from trajectories import services
+
+    services.trajectory_transition(trajectory=world.trajectory, action="close", by=world.alice, outcome="werk")
+    page = login(world.alice).get(reverse("employers:detail", args=[world.employer.pk]))
+    assert page.context["results"]["placed"] == 1 and page.context["results"]["to_work"] == 1
+    assert world.client.full_name in page.content.decode()
+
+
+def test_the_employer_list_searches_and_filters(world, login):
+    EmployerFactory(organisation=world.menen, name="Groendienst vzw", sector="groenonderhoud")
+    http = login(world.alice)
+    assert [e.name for e in http.get(reverse("employers:list"), {"q": "groen"}).context["page"].object_list] == [
+        "Groendienst vzw"]
+    assert [e.name for e in http.get(reverse("employers:list"), {"sector": "logistiek"}).context[
+        "page"].object_list] == ["Vanhoutte Logistiek NV"]
+
+
+def test_client_matches_page(world, login, workplace):
+    response = login(world.bob).get(reverse("client_matches", args=[world.client.pk]))
+    assert response.status_code == 200 and response.context["can_propose"] is False
+    assert login(world.olga).get(reverse("client_matches", args=[world.client.pk])).status_code == 404
