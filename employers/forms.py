@@ -9,6 +9,8 @@ from .models import Agreement, ContactPerson, Employer, Workplace
 
 
 class EmployerForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Employer
         fields = ["name", "kind", "kbo_number", "sector", "street_address", "postcode", "municipality", "website",

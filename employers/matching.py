@@ -7,6 +7,7 @@ with a fixed number of queries whatever the number of clients (bench/match_workp
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clients.models import Barrier, Client
 from trajectories.models import Trajectory
@@ -195,12 +196,20 @@ def travel_factor(client, workplace):
 
 
 def barriers_factor(client, workplace):
+    """Counts barriers; medical and psychological ones are named only as confidential, because
+    every counsellor of the OCMW reads this ranking."""
     labels = dict(Barrier.Category.choices)
-    others = sorted(str(labels[code]) for code in client.barriers if code != Barrier.Category.MOBILITY)
-    if not others:
+    counted = [code for code in client.barriers if code != Barrier.Category.MOBILITY]
+    if not counted:
         return Factor("barriers", _("Barriers"), 1.0, _("no barriers recorded"))
-    return Factor("barriers", _("Barriers"), max(0.3, 1.0 - 0.2 * len(others)),
-                  _("%(count)s barriers: %(names)s") % {"count": len(others), "names": ", ".join(others)})
+    named = sorted(str(labels[code]) for code in counted if code not in Barrier.SENSITIVE_CATEGORIES)
+    confidential = len(counted) - len(named)
+    if confidential:
+        named.append(ngettext("%(count)s confidential", "%(count)s confidential", confidential) % {
+            "count": confidential})
+    reason = ngettext("%(count)s barrier: %(names)s", "%(count)s barriers: %(names)s", len(counted)) % {
+        "count": len(counted), "names": ", ".join(named)}
+    return Factor("barriers", _("Barriers"), max(0.3, 1.0 - 0.2 * len(counted)), reason)
 
 
 FACTORS = [competences_factor, interests_factor, hours_factor, travel_factor, barriers_factor]

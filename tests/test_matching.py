@@ -65,7 +65,15 @@ def test_every_result_explains_itself_per_factor(warehouse):
     assert reasons["interests"] == "past bij de interesse in Logistiek"
     assert reasons["hours"] == "19 u/week binnen een draagkracht van 24 u"
     assert reasons["travel"].startswith("in dezelfde gemeente")
-    assert reasons["barriers"] == "1 drempels: schulden"
+    assert reasons["barriers"] == "1 drempel: schulden"
+
+
+def test_medical_barriers_are_counted_but_not_named(warehouse):
+    workplace, _terms = warehouse
+    person(workplace, "Vertrouwelijk", barriers=["medisch", "psychisch", "taal"])
+    [best], _excluded = matching.clients_for_workplace(workplace)
+    reason = {factor.key: factor.reason for factor in best.factors}["barriers"]
+    assert reason == "3 drempels: taal, 2 vertrouwelijk"
 
 
 def test_hours_above_the_draagkracht_exclude_and_say_why(warehouse):
