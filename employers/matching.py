@@ -6,12 +6,13 @@ with a fixed number of queries whatever the number of clients (bench/match_workp
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clients.models import Barrier, Client
 from trajectories.models import Trajectory
-from trajectories.rules import TrajectoryType
+from trajectories.rules import OPEN, TrajectoryType
 
 from . import travel
 from .models import Workplace
@@ -45,6 +46,7 @@ class WorkplaceProfile:
     required: dict
     useful: dict
     interests: dict
+    free_places: int = 1
 
 
 @dataclass
@@ -111,7 +113,7 @@ def client_profiles(organisation, only=None):
 def workplace_profiles(workplaces):
     """Profiles of workplaces (a queryset), with their competences and interests prefetched."""
     workplaces = workplaces.select_related("employer").prefetch_related(
-        "required_competences", "useful_competences", "interests")
+        "required_competences", "useful_competences", "interests").annotate(taken=taken_places())
     return [
         WorkplaceProfile(
             pk=workplace.pk, employer_id=workplace.employer_id, label=str(workplace), hours=workplace.hours_per_week,
@@ -119,9 +121,16 @@ def workplace_profiles(workplaces):
             required={c.pk: c.name for c in workplace.required_competences.all()},
             useful={c.pk: c.name for c in workplace.useful_competences.all()},
             interests={i.pk: i.name for i in workplace.interests.all()},
+            free_places=workplace.capacity - workplace.taken,
         )
         for workplace in workplaces
     ]
+
+
+def taken_places():
+    """Places of a workplace taken by an open trajectory's placement that has not ended."""
+    return Count("placements", distinct=True, filter=Q(placements__trajectory__status__in=OPEN,
+                                                       placements__end_date__isnull=True))
 
 
 # Scoring ------------------------------------------------------------------------------------
@@ -256,6 +265,12 @@ def workplaces_for_client(client):
     if profile is None:
         return [], []
     workplaces = workplace_profiles(Workplace.objects.open().filter(employer__organisation=client.organisation))
-    included, excluded = _ranked(match(profile, workplace) for workplace in workplaces)
+    matches = []
+    for workplace in workplaces:
+        result = match(profile, workplace)
+        if workplace.free_places <= 0 and not result.excluded:
+            result.excluded = _("all places are taken")
+        matches.append(result)
+    included, excluded = _ranked(matches)
     return (sorted(included, key=lambda m: (-m.score, m.workplace.label)),
             sorted(excluded, key=lambda m: m.workplace.label))

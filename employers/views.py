@@ -61,7 +61,7 @@ def employer_detail(request, pk):
         "agreements": agreements,
         "current_agreement": next((a for a in agreements if a.is_current(today)), None),
         "workplaces": employer.workplaces.prefetch_related("required_competences", "useful_competences",
-                                                           "interests"),
+                                                           "interests").annotate(taken=matching.taken_places()),
         "placements": Placement.objects.filter(employer=employer).select_related(
             "trajectory__client", "workplace").order_by("-start_date")[:100],
         "results": employer_results([employer]).get(employer.pk, {}),
@@ -140,8 +140,10 @@ def workplace_edit(request, pk, workplace_pk):
 def workplace_matches(request, pk, workplace_pk):
     workplace = _workplace(request, pk, workplace_pk)
     ranked, excluded = matching.clients_for_workplace(workplace)
+    taken = Workplace.objects.filter(pk=workplace.pk).aggregate(taken=matching.taken_places())["taken"]
     return render(request, "employers/workplace_matches.html", {
         "workplace": workplace, "employer": workplace.employer, "matches": ranked[:50], "total": len(ranked),
+        "full": taken >= workplace.capacity,
         "excluded": excluded, "show_excluded": request.GET.get("uitgesloten") == "1",
         "editable_ids": _editable_client_ids(request.user, [m.client.pk for m in ranked[:50]]),
     })

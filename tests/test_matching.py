@@ -160,3 +160,15 @@ def test_matching_uses_a_fixed_number_of_queries(warehouse):
         person(workplace, f"P{n}", competences=[terms["picking"]], interests=[terms["logistics"]],
                barriers=["schulden"])
     assert queries() == few <= 10  # five for the clients, four for the workplace
+
+
+def test_a_full_workplace_is_not_offered_to_a_client(warehouse):
+    workplace, terms = warehouse
+    client = person(workplace, "Zoekt", competences=[terms["forklift"], terms["picking"]])
+    other = person(workplace, "Bezet")
+    running_twe(other, UserFactory(organisation=other.organisation), workplace.employer)
+    from trajectories.models import Placement
+
+    Placement.objects.filter(trajectory__client=other).update(workplace=workplace)  # capacity 1, taken
+    included, excluded = matching.workplaces_for_client(client)
+    assert included == [] and [m.excluded for m in excluded] == ["alle plaatsen zijn bezet"]
