@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
@@ -14,7 +15,7 @@ from stdnum.be import nn
 
 from audit.models import AccessLog
 from clients.models import Barrier, Client, Competence, ContactMoment, Interest
-from employers.models import Employer, Workplace
+from employers.models import Agreement, ContactPerson, Employer, Workplace
 from organisations.models import Organisation, Region, Role, User
 from trajectories import services as trajectory_services
 from trajectories.models import Trajectory
@@ -282,12 +283,22 @@ class DemoBuilder:
             employer.save()
             employer.functions = functions
             employers.append(employer)
-            self._workplaces(employer, functions, sector)
+            employer.workplace_by_function = self._workplaces(employer, functions, sector)
+            ContactPerson.objects.create(employer=employer, name=self.faker.name(), role="zaakvoerder",
+                                         phone=self.faker.phone_number(),
+                                         email=f"info@{slugify(name)[:20]}.example.be")
+            if kind == Employer.Kind.PARTNER:
+                ends_soon = index == 0  # one agreement ends within 60 days (reminder rule 7)
+                Agreement.objects.create(
+                    employer=employer, start_date=self.today - datetime.timedelta(days=700 - 50 * index),
+                    end_date=self.today + datetime.timedelta(days=45 if ends_soon else 400 + 30 * index),
+                    note="Samenwerking TWE art. 61")
         return employers
 
     def _workplaces(self, employer, functions, sector):
         competences = {c.name: c for c in Competence.objects.filter(organisation=employer.organisation)}
         interests = {i.name: i for i in Interest.objects.filter(organisation=employer.organisation)}
+        workplaces = {}
         for function in functions:
             required, useful = FUNCTION_COMPETENCES[function]
             workplace = Workplace.objects.create(
@@ -297,6 +308,8 @@ class DemoBuilder:
             workplace.required_competences.set([competences[name] for name in required])
             workplace.useful_competences.set([competences[name] for name in useful])
             workplace.interests.set([interests[SECTOR_INTERESTS[sector]]])
+            workplaces[function] = workplace
+        return workplaces
 
     def _days_ago(self, low, high):
         return self.today - datetime.timedelta(days=self.random.randint(low, high))
@@ -305,7 +318,8 @@ class DemoBuilder:
         candidates = [e for e in employers if kind is None or e.kind == kind]
         employer = self.random.choice(candidates)
         hours = min(client.draagkracht_hours or 19, self.random.choice([19, 24, 30, 38]))
-        return {"employer": employer, "function": self.random.choice(employer.functions),
+        function = self.random.choice(employer.functions)
+        return {"employer": employer, "workplace": employer.workplace_by_function[function], "function": function,
                 "hours_per_week": hours, "mentor": self.faker.name()}
 
     def _trajectory(self, client, type, start, steps=(), placement=None, prepare=None, **fields):

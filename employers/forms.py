@@ -1,5 +1,6 @@
 from crispy_forms.layout import Layout
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clients.forms import DateInput, form_helper, polish_choices, row
@@ -64,9 +65,12 @@ class WorkplaceForm(forms.ModelForm):
             self.initial.setdefault("postcode", employer.postcode)
             self.initial.setdefault("municipality", employer.municipality)
         organisation = employer.organisation
-        for name in ("required_competences", "useful_competences"):
-            self.fields[name].queryset = Competence.objects.filter(organisation=organisation, active=True)
-        self.fields["interests"].queryset = Interest.objects.filter(organisation=organisation, active=True)
+        # Active terms plus those already chosen: deactivating a term does not strip it here.
+        for name, model in (("required_competences", Competence), ("useful_competences", Competence),
+                            ("interests", Interest)):
+            chosen = getattr(self.instance, name).all() if self.instance.pk else model.objects.none()
+            self.fields[name].queryset = model.objects.filter(
+                Q(active=True) | Q(pk__in=chosen.values("pk")), organisation=organisation)
         self.helper = form_helper(Layout(
             row("function", "hours_per_week", "capacity"), "description",
             row("required_competences", "useful_competences", "interests"),

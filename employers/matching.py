@@ -4,15 +4,17 @@ Every result carries its score per factor with the reason in words, so a counsel
 someone comes first, and an excluded client carries why they are excluded. Profiles are loaded
 with a fixed number of queries whatever the number of clients (bench/match_workplace.py)."""
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clients.models import Barrier, Client
 from trajectories.models import Trajectory
-from trajectories.rules import OPEN, TrajectoryType
+from trajectories.rules import OPEN, Status, TrajectoryType
 
 from . import travel
 from .models import Workplace
@@ -33,7 +35,7 @@ class ClientProfile:
     competences: dict = field(default_factory=dict)  # id -> name
     interests: dict = field(default_factory=dict)
     barriers: list = field(default_factory=list)  # Barrier.Category codes
-    busy_with: str = ""  # a running TWE / werk-zorg / AMA
+    busy_with: str = ""  # why the client is not free: a running or proposed TWE / werk-zorg / AMA
 
 
 @dataclass
@@ -102,11 +104,14 @@ def client_profiles(organisation, only=None):
     for client_id, category in barriers:
         if client_id in profiles:
             profiles[client_id].barriers.append(category)
-    running = Trajectory.objects.running().filter(client__organisation=organisation, type__in=OCCUPYING_TYPES)
+    occupying = Trajectory.objects.filter(client__organisation=organisation, type__in=OCCUPYING_TYPES,
+                                          status__in=OPEN)
     type_labels = dict(TrajectoryType.choices)
-    for client_id, trajectory_type in running.values_list("client_id", "type"):
+    for client_id, trajectory_type, status in occupying.values_list("client_id", "type", "status"):
         if client_id in profiles:
-            profiles[client_id].busy_with = str(type_labels[trajectory_type])
+            template = (_("already proposed for a %(type)s") if status == Status.AANGEMELD
+                        else _("already working in a running %(type)s"))
+            profiles[client_id].busy_with = template % {"type": type_labels[trajectory_type]}
     return list(profiles.values())
 
 
@@ -129,8 +134,9 @@ def workplace_profiles(workplaces):
 
 def taken_places():
     """Places of a workplace taken by an open trajectory's placement that has not ended."""
-    return Count("placements", distinct=True, filter=Q(placements__trajectory__status__in=OPEN,
-                                                       placements__end_date__isnull=True))
+    today = timezone.localdate()
+    return Count("placements", distinct=True, filter=Q(placements__trajectory__status__in=OPEN) & (
+        Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=today)))
 
 
 # Scoring ------------------------------------------------------------------------------------
@@ -205,20 +211,13 @@ def travel_factor(client, workplace):
 
 
 def barriers_factor(client, workplace):
-    """Counts barriers; medical and psychological ones are named only as confidential, because
-    every counsellor of the OCMW reads this ranking."""
-    labels = dict(Barrier.Category.choices)
-    counted = [code for code in client.barriers if code != Barrier.Category.MOBILITY]
-    if not counted:
+    """Counts barriers without naming them: every counsellor of the OCMW reads the ranking, and a
+    name (or the absence of one) would tell who has a medical or psychological barrier."""
+    count = len({code for code in client.barriers if code != Barrier.Category.MOBILITY})
+    if not count:
         return Factor("barriers", _("Barriers"), 1.0, _("no barriers recorded"))
-    named = sorted(str(labels[code]) for code in counted if code not in Barrier.SENSITIVE_CATEGORIES)
-    confidential = len(counted) - len(named)
-    if confidential:
-        named.append(ngettext("%(count)s confidential", "%(count)s confidential", confidential) % {
-            "count": confidential})
-    reason = ngettext("%(count)s barrier: %(names)s", "%(count)s barriers: %(names)s", len(counted)) % {
-        "count": len(counted), "names": ", ".join(named)}
-    return Factor("barriers", _("Barriers"), max(0.3, 1.0 - 0.2 * len(counted)), reason)
+    reason = ngettext("%(count)s barrier recorded", "%(count)s barriers recorded", count) % {"count": count}
+    return Factor("barriers", _("Barriers"), max(0.3, 1.0 - 0.2 * count), reason)
 
 
 FACTORS = [competences_factor, interests_factor, hours_factor, travel_factor, barriers_factor]
@@ -229,9 +228,7 @@ def exclusion(client, workplace):
     if client.draagkracht is not None and workplace.hours > client.draagkracht:
         return _("%(hours)s h/week exceeds the draagkracht of %(draagkracht)s h") % {
             "hours": workplace.hours, "draagkracht": client.draagkracht}
-    if client.busy_with:
-        return _("already working in a running %(type)s") % {"type": client.busy_with}
-    return ""
+    return client.busy_with
 
 
 def match(client, workplace):
@@ -244,10 +241,16 @@ def match(client, workplace):
     return result
 
 
-def _ranked(matches):
+def _name_key(text):
+    """'de Smet' and 'Özdemir' sort among the d's and o's."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def _ranked(matches, label=lambda m: m.client.name, pk=lambda m: m.client.pk):
+    """Best score first; equal scores by name, then by id, so the order never depends on the database."""
     matches = list(matches)
-    included = sorted((m for m in matches if not m.excluded), key=lambda m: (-m.score, m.client.name))
-    excluded = sorted((m for m in matches if m.excluded), key=lambda m: m.client.name)
+    included = sorted((m for m in matches if not m.excluded), key=lambda m: (-m.score, _name_key(label(m)), pk(m)))
+    excluded = sorted((m for m in matches if m.excluded), key=lambda m: (_name_key(label(m)), pk(m)))
     return included, excluded
 
 
@@ -271,6 +274,4 @@ def workplaces_for_client(client):
         if workplace.free_places <= 0 and not result.excluded:
             result.excluded = _("all places are taken")
         matches.append(result)
-    included, excluded = _ranked(matches)
-    return (sorted(included, key=lambda m: (-m.score, m.workplace.label)),
-            sorted(excluded, key=lambda m: m.workplace.label))
+    return _ranked(matches, label=lambda m: m.workplace.label, pk=lambda m: m.workplace.pk)

@@ -32,12 +32,16 @@ def _workplace(request, pk, workplace_pk):
 @case_file_access
 def employer_list(request):
     search, kind, sector = request.GET.get("q", "").strip(), request.GET.get("soort", ""), request.GET.get("sector", "")
+    today = timezone.localdate()
     employers = Employer.objects.visible_to(request.user).annotate(
         open_workplaces=Count("workplaces", filter=Q(workplaces__is_open=True), distinct=True),
         running=Count("placements__trajectory", distinct=True,
-                      filter=Q(placements__trajectory__status__in=RUNNING)))
+                      filter=Q(placements__trajectory__status__in=RUNNING) & (
+                          Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=today))))
     if search:
-        employers = employers.filter(Q(name__icontains=search) | Q(kbo_number__startswith=search.replace(".", "")))
+        digits = "".join(character for character in search if character.isdigit())
+        by_number = Q(kbo_number__startswith=digits) if len(digits) >= 4 else Q(pk__in=[])
+        employers = employers.filter(Q(name__icontains=search) | by_number)
     if kind:
         employers = employers.filter(kind=kind)
     if sector:
@@ -69,12 +73,13 @@ def employer_detail(request, pk):
     })
 
 
-def _form_page(request, form, title, back, success):
+def _form_page(request, form, title, back, success, removable=False):
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         messages.success(request, _("Saved."))
         return redirect(success(saved))
-    return render(request, "employers/form_page.html", {"form": form, "title": title, "back": back},
+    return render(request, "employers/form_page.html", {"form": form, "title": title, "back": back,
+                                                        "removable": removable},
                   status=422 if form.errors else 200)
 
 
@@ -114,10 +119,32 @@ def agreement_create(request, pk):
 @case_file_access
 def agreement_document(request, pk, agreement_pk):
     agreement = get_object_or_404(_employer(request, pk).agreements, pk=agreement_pk)
-    if not agreement.document:
+    if not agreement.document or not agreement.document.storage.exists(agreement.document.name):
         raise Http404
     return FileResponse(agreement.document.open("rb"), as_attachment=True,
                         filename=agreement.document.name.rsplit("/", 1)[-1])
+
+
+@head_required
+def agreement_edit(request, pk, agreement_pk):
+    employer = _employer(request, pk)
+    agreement = get_object_or_404(employer.agreements, pk=agreement_pk)
+    form = AgreementForm(request.POST or None, request.FILES or None, instance=agreement)
+    return _form_page(request, form, _("Edit the agreement with %(name)s") % {"name": employer},
+                      employer.get_absolute_url(), lambda saved: employer.get_absolute_url())
+
+
+@head_required
+def contact_edit(request, pk, contact_pk):
+    employer = _employer(request, pk)
+    contact = get_object_or_404(employer.contacts, pk=contact_pk)
+    if request.method == "POST" and "verwijderen" in request.POST:
+        contact.delete()
+        messages.success(request, _("Contact person removed."))
+        return redirect(employer.get_absolute_url())
+    form = ContactPersonForm(request.POST or None, instance=contact)
+    return _form_page(request, form, _("Edit %(name)s") % {"name": contact}, employer.get_absolute_url(),
+                      lambda saved: employer.get_absolute_url(), removable=True)
 
 
 @head_required

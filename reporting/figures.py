@@ -2,11 +2,11 @@
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from clients.models import Client, ContactMoment
-from trajectories.models import Placement
+from trajectories.models import Placement, TrajectoryEvent
 from trajectories.rules import RUNNING, Outcome
 
 
@@ -37,11 +37,16 @@ def caseload_overview(organisations):
 
 
 def employer_results(employers):
-    """Per employer id: how many clients were placed there, and how many of their trajectories
-    there ended in work (stayed on or hired after the trajectory)."""
-    rows = (Placement.objects.filter(employer__in=employers).values("employer")
+    """Per employer id: clients who actually worked there (their trajectory started; a proposal
+    that never started does not count), how many of those trajectories ended in work (stayed on or
+    hired after), and how many work there today."""
+    today = timezone.localdate()
+    started = Exists(TrajectoryEvent.objects.filter(trajectory=OuterRef("trajectory"), action="start"))
+    working_now = Q(trajectory__status__in=RUNNING) & Q(start_date__lte=today) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=today))
+    rows = (Placement.objects.filter(started, employer__in=employers).values("employer")
             .annotate(placed=Count("trajectory__client", distinct=True),
                       to_work=Count("trajectory__client", distinct=True,
                                     filter=Q(trajectory__outcome=Outcome.WERK)),
-                      running=Count("trajectory", distinct=True, filter=Q(trajectory__status__in=RUNNING))))
+                      running=Count("trajectory__client", distinct=True, filter=working_now)))
     return {row["employer"]: row for row in rows}

@@ -156,3 +156,108 @@ def test_client_matches_page(world, login, workplace):
     response = login(world.bob).get(reverse("client_matches", args=[world.client.pk]))
     assert response.status_code == 200 and response.context["can_propose"] is False
     assert login(world.olga).get(reverse("client_matches", args=[world.client.pk])).status_code == 404
+
+
+class TestProposalIsCheckedAgain:
+    def propose(self, world, workplace, login, user=None):
+        url = reverse("employers:placement_propose", args=[world.employer.pk, workplace.pk, world.client.pk])
+        return login(user or world.alice).post(url, follow=True)
+
+    def test_hours_above_the_draagkracht(self, world, login, workplace):
+        world.trajectory.delete()
+        workplace.hours_per_week = 30
+        workplace.save()
+        world.client.draagkracht_hours = 8
+        world.client.save()
+        response = self.propose(world, workplace, login)
+        assert "overschrijdt de draagkracht" in response.content.decode()
+        assert not Trajectory.objects.filter(client=world.client).exists()
+
+    def test_a_closed_workplace(self, world, login, workplace):
+        world.trajectory.delete()
+        workplace.is_open = False
+        workplace.save()
+        assert "niet open" in self.propose(world, workplace, login).content.decode()
+        assert not Trajectory.objects.filter(client=world.client).exists()
+
+    def test_a_client_already_working_or_proposed(self, world, login, workplace):
+        assert "lopende" in self.propose(world, workplace, login).content.decode()  # her running TWE
+        world.trajectory.delete()
+        self.propose(world, workplace, login)
+        self.propose(world, workplace, login)  # a double click
+        assert Trajectory.objects.filter(client=world.client).count() == 1
+
+    def test_a_client_of_another_organisation_with_an_own_workplace(self, world, login, workplace):
+        url = reverse("employers:placement_propose", args=[world.employer.pk, workplace.pk, world.other_client.pk])
+        assert login(world.alice).post(url).status_code == 404
+
+
+def test_a_proposal_that_never_started_is_not_counted_as_placed(world, login, workplace):
+    from employers import services
+
+    other = world.client.__class__.objects.create(organisation=world.menen, national_number="85073003328",
+                                                  first_name="X", last_name="Y", counsellor=world.alice,
+                                                  draagkracht_hours=38)
+    services.placement_propose(client=other, workplace=workplace, by=world.alice, start_date=datetime.date.today())
+    results = login(world.alice).get(reverse("employers:detail", args=[world.employer.pk])).context["results"]
+    assert (results["placed"], results["running"]) == (1, 1)  # world.client's running TWE only
+
+
+def test_a_placements_workplace_belongs_to_its_employer(world, login, workplace):
+    other_employer = EmployerFactory(organisation=world.menen)
+    placement = world.trajectory.placements.get()
+    url = reverse("trajectories:placement_edit", args=[world.client.pk, world.trajectory.pk, placement.pk])
+    response = login(world.alice).post(url, {
+        "employer": other_employer.pk, "workplace": workplace.pk, "function": "f", "hours_per_week": "10",
+        "start_date": placement.start_date.strftime("%d/%m/%Y")})
+    assert "workplace" in response.context["form"].errors
+
+
+def test_a_counsellor_cannot_post_to_the_heads_forms(world, login, workplace, agreement):
+    http = login(world.alice)
+    contact = world.employer.contacts.create(name="Koen")
+    for name, args in [("employers:create", []), ("employers:edit", [world.employer.pk]),
+                       ("employers:contact_create", [world.employer.pk]),
+                       ("employers:contact_edit", [world.employer.pk, contact.pk]),
+                       ("employers:agreement_create", [world.employer.pk]),
+                       ("employers:agreement_edit", [world.employer.pk, agreement.pk]),
+                       ("employers:workplace_create", [world.employer.pk]),
+                       ("employers:workplace_edit", [world.employer.pk, workplace.pk])]:
+        assert http.post(reverse(name, args=args), {"name": "x", "verwijderen": "1"}).status_code == 403, name
+    assert world.employer.contacts.count() == 1
+
+
+def test_the_head_corrects_an_agreement_and_removes_a_contact(world, login, agreement):
+    http = login(world.hilde)
+    http.post(reverse("employers:agreement_edit", args=[world.employer.pk, agreement.pk]),
+              {"start_date": "01/01/2026", "end_date": "31/12/2027"})
+    agreement.refresh_from_db()
+    assert agreement.end_date == datetime.date(2027, 12, 31)
+    contact = world.employer.contacts.create(name="Koen")
+    http.post(reverse("employers:contact_edit", args=[world.employer.pk, contact.pk]), {"verwijderen": "1"})
+    assert not world.employer.contacts.exists()
+
+
+@pytest.mark.parametrize("page", ["list", "detail", "matches", "client"])
+def test_employer_pages_have_a_fixed_number_of_queries(world, login, workplace, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import ClientFactory, running_twe
+
+    url = {"list": reverse("employers:list"), "detail": reverse("employers:detail", args=[world.employer.pk]),
+           "matches": reverse("employers:workplace_matches", args=[world.employer.pk, workplace.pk]),
+           "client": reverse("client_matches", args=[world.client.pk])}[page]
+    http = login(world.hilde)
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            assert http.get(url).status_code == 200
+        return len(context)
+
+    few = count()
+    for _ in range(5):
+        EmployerFactory(organisation=world.menen)
+        Workplace.objects.create(employer=world.employer, function="extra", hours_per_week=10, postcode="8930")
+        running_twe(ClientFactory(organisation=world.menen, counsellor=world.alice), world.alice, world.employer)
+    assert count() == few

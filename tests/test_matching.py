@@ -65,15 +65,32 @@ def test_every_result_explains_itself_per_factor(warehouse):
     assert reasons["interests"] == "past bij de interesse in Logistiek"
     assert reasons["hours"] == "19 u/week binnen een draagkracht van 24 u"
     assert reasons["travel"].startswith("in dezelfde gemeente")
-    assert reasons["barriers"] == "1 drempel: schulden"
+    assert reasons["barriers"] == "1 drempel geregistreerd"
 
 
-def test_medical_barriers_are_counted_but_not_named(warehouse):
+def test_barriers_are_counted_never_named(warehouse):
     workplace, _terms = warehouse
     person(workplace, "Vertrouwelijk", barriers=["medisch", "psychisch", "taal"])
     [best], _excluded = matching.clients_for_workplace(workplace)
     reason = {factor.key: factor.reason for factor in best.factors}["barriers"]
-    assert reason == "3 drempels: taal, 2 vertrouwelijk"
+    assert reason == "3 drempels geregistreerd"
+
+
+def test_equal_scores_sort_by_name_as_people_read_it(warehouse):
+    workplace, _terms = warehouse
+    for name in ("Zeger", "de Smet", "Özdemir", "Aerts"):
+        person(workplace, name)
+    assert ranking(workplace)[0] == ["Aerts, T", "de Smet, T", "Özdemir, T", "Zeger, T"]
+
+
+def test_someone_already_proposed_is_not_free(warehouse):
+    from employers import services
+
+    workplace, _terms = warehouse
+    client = person(workplace, "Voorgesteld")
+    services.placement_propose(client=client, workplace=workplace, by=UserFactory(organisation=client.organisation),
+                               start_date=client.created_at.date())
+    assert ranking(workplace)[1]["Voorgesteld, T"].startswith("al voorgesteld")
 
 
 def test_hours_above_the_draagkracht_exclude_and_say_why(warehouse):

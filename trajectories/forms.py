@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.forms import DateInput, form_helper, polish_choices, row
-from employers.models import Employer
+from employers.models import Employer, Workplace
 
 from .models import Evaluation, Goal, HoursStep, Placement, Trajectory
 from .rules import CLOSING_OUTCOMES, NAZORG_CAN_FOLLOW, TrajectoryType
@@ -125,14 +125,18 @@ class PlacementForm(forms.ModelForm):
 
     class Meta:
         model = Placement
-        fields = ["employer", "function", "hours_per_week", "start_date", "end_date", "mentor"]
+        fields = ["employer", "workplace", "function", "hours_per_week", "start_date", "end_date", "mentor"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = employers_of(self.instance.trajectory.client.organisation)
-        self.helper = form_helper(Layout(row("employer", "function"), row("hours_per_week", "mentor"),
-                                         row("start_date", "end_date")))
+        organisation = self.instance.trajectory.client.organisation
+        self.fields["employer"].queryset = employers_of(organisation)
+        self.fields["workplace"].queryset = Workplace.objects.filter(employer__organisation=organisation)
+        self.fields["workplace"].help_text = _("Optional: the workplace (werkpost) of that employer.")
+        polish_choices(self)
+        self.helper = form_helper(Layout(row("employer", "workplace"), row("function", "hours_per_week"),
+                                         row("start_date", "end_date"), "mentor"))
 
 
 class HoursStepForm(forms.ModelForm):
