@@ -203,7 +203,7 @@ def travel_factor(client, workplace):
     else:
         reason = str(travel.RING_LABELS[distance])
         if client.mobility:
-            reason += ", " + _("travels by %(means)s") % {
+            reason += ", " + _("transport: %(means)s") % {
                 "means": dict(Client.Mobility.choices)[client.mobility]}
     if mobility_barrier:
         reason += ", " + _("mobility is a barrier")
