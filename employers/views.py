@@ -171,6 +171,7 @@ def workplace_matches(request, pk, workplace_pk):
     return render(request, "employers/workplace_matches.html", {
         "workplace": workplace, "employer": workplace.employer, "matches": ranked[:50], "total": len(ranked),
         "full": taken >= workplace.capacity,
+        "can_propose": workplace.is_open and workplace.employer.active and taken < workplace.capacity,
         "excluded": excluded, "show_excluded": request.GET.get("uitgesloten") == "1",
         "editable_ids": _editable_client_ids(request.user, [m.client.pk for m in ranked[:50]]),
     })
