@@ -78,7 +78,7 @@ def _form_page(request, form, title, back, success, removable=False):
         saved = form.save()
         messages.success(request, _("Saved."))
         return redirect(success(saved))
-    return render(request, "employers/form_page.html", {"form": form, "title": title, "back": back,
+    return render(request, "form_page.html", {"form": form, "title": title, "back": back,
                                                         "removable": removable},
                   status=422 if form.errors else 200)
 

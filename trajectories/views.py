@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -111,8 +112,7 @@ def trajectory_edit(request, client_pk, pk):
         services.trajectory_update(trajectory=trajectory, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("trajectories:detail", client_pk=client.pk, pk=trajectory.pk)
-    return render(request, "trajectories/trajectory_edit.html", {
-        "client": client, "trajectory": trajectory, "form": form}, status=422 if form.errors else 200)
+    return _edit_page(request, form, client, trajectory, _("Edit %(trajectory)s") % {"trajectory": trajectory})
 
 
 @case_file_access
@@ -206,8 +206,15 @@ def placement_edit(request, client_pk, pk, placement_pk):
         services.placement_update(placement=placement, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("trajectories:detail", client_pk=client.pk, pk=trajectory.pk)
-    return render(request, "trajectories/placement_edit.html", {
-        "client": client, "trajectory": trajectory, "form": form}, status=422 if form.errors else 200)
+    return _edit_page(request, form, client, trajectory, _("Edit workplace"),
+                      intro=_("To end the workplace, fill in its last day."))
+
+
+def _edit_page(request, form, client, trajectory, title, intro=""):
+    back = reverse("trajectories:detail", args=[client.pk, trajectory.pk])
+    return render(request, "form_page.html", {
+        "form": form, "title": title, "intro": intro, "back": back,
+        "back_label": f"{trajectory} · {client.full_name}"}, status=422 if form.errors else 200)
 
 
 @require_POST
