@@ -17,6 +17,7 @@ from audit.models import AccessLog
 from clients.models import Barrier, Client, Competence, ContactMoment, Interest
 from employers.models import Agreement, ContactPerson, Employer, Workplace
 from organisations.models import Organisation, Region, Role, User
+from reminders import engine as reminder_engine
 from trajectories import services as trajectory_services
 from trajectories.models import Trajectory
 from trajectories.rules import Outcome, TrajectoryType
@@ -152,6 +153,8 @@ class DemoBuilder:
         self._staff(wervik, full=False)
         self._clients(menen, round(self.client_count * 0.8))
         self._clients(wervik, self.client_count - round(self.client_count * 0.8))
+        for organisation in organisations:  # the follow-up list is not empty on the first login
+            reminder_engine.create_reminders(organisation, reminder_engine.due_reminders(organisation, self.today))
         return self.logins
 
     def _fresh_organisation(self, slug, name):

@@ -18,5 +18,6 @@ urlpatterns = [
     path("clienten/<int:client_pk>/trajecten/", include("trajectories.urls")),
     path("clienten/<int:client_pk>/werkposten/", employer_views.client_matches, name="client_matches"),
     path("werkgevers/", include("employers.urls")),
+    path("opvolging/", include("reminders.urls")),
     path("beheer/django/", admin.site.urls),
 ]

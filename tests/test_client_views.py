@@ -175,7 +175,8 @@ class TestCaseloadList:
         for client in ClientFactory.create_batch(30, organisation=world.menen, counsellor=world.alice):
             ContactMomentFactory(client=client, author=world.alice)
         http = login(world.alice)
-        with django_assert_max_num_queries(8):  # session, user, organisation, count, rows, counsellors, savepoint x2
+        # session, user, organisation, count, rows, counsellors, open reminders, savepoint x2
+        with django_assert_max_num_queries(9):
             response = http.get(reverse("clients:list"))
         assert len(response.context["page"].object_list) == 25
         second = http.get(reverse("clients:list"), {"pagina": 2}).context["page"]

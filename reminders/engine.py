@@ -1,0 +1,192 @@
+"""Evaluates every reminder rule as of a day, with a handful of set-based queries per organisation
+(one per rule), never one per trajectory. `send_reminders` and the daily Celery task both call
+`evaluate`."""
+
+import datetime
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+
+from clients.models import Client
+from employers.models import Agreement
+from organisations.models import Organisation, Role, User
+from trajectories.models import Trajectory
+from trajectories.rules import OPEN, RUNNING, Status, TrajectoryType
+
+from .models import DEFAULTS, Reminder, Rule, RuleSetting
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder that a rule finds due: what about, for whom, from which day."""
+
+    subject: str
+    due_date: datetime.date
+    client_id: int | None = None
+    trajectory_id: int | None = None
+    agreement_id: int | None = None
+    recipient_id: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    enabled: bool
+    days: int | None
+    months: tuple
+
+
+def settings_for(organisation):
+    """The organisation's rule settings, defaults where it changed nothing. One query."""
+    stored = {setting.rule: setting for setting in RuleSetting.objects.filter(organisation=organisation)}
+    result = {}
+    for rule in Rule:
+        default = DEFAULTS[rule]
+        setting = stored.get(rule)
+        months = setting.months if setting and setting.months else default.get("months", "")
+        result[rule] = Settings(
+            enabled=setting.enabled if setting else True,
+            days=(setting.days if setting and setting.days else default.get("days")),
+            months=tuple(sorted({int(m) for m in months.split(",") if m.strip()})),
+        )
+    return result
+
+
+def _trajectory_due(row, due_date, detail=""):
+    return Due(subject=f"traject:{row['pk']}", due_date=due_date, client_id=row["client_id"],
+               trajectory_id=row["pk"], recipient_id=row["client__counsellor_id"], detail=detail)
+
+
+TRAJECTORY_FIELDS = ("pk", "client_id", "client__counsellor_id", "start_date", "planned_end_date",
+                     "next_evaluation_date")
+
+
+def twe_ending(trajectories, day, setting):
+    """1. A TWE ends within N days and no nazorg follows it."""
+    nazorg = Trajectory.objects.filter(follows=OuterRef("pk")).exclude(status=Status.STOPGEZET)
+    rows = (trajectories.filter(type=TrajectoryType.TWE, status__in=RUNNING, planned_end_date__gte=day,
+                                planned_end_date__lte=day + datetime.timedelta(days=setting.days))
+            .exclude(Exists(nazorg)).values(*TRAJECTORY_FIELDS))
+    return [_trajectory_due(row, row["planned_end_date"] - datetime.timedelta(days=setting.days),
+                            detail=row["planned_end_date"].isoformat()) for row in rows]
+
+
+def werk_zorg_limit(trajectories, day, setting):
+    """2. A werk-zorgtraject reaches 15 and 17 months (limit 18)."""
+    earliest_month = min(setting.months)
+    rows = trajectories.filter(type=TrajectoryType.WERK_ZORG, status__in=RUNNING,
+                               start_date__lte=day - relativedelta(months=earliest_month)).values(*TRAJECTORY_FIELDS)
+    return [_trajectory_due(row, row["start_date"] + relativedelta(months=months), detail=str(months))
+            for row in rows for months in setting.months
+            if row["start_date"] + relativedelta(months=months) <= day]
+
+
+def end_passed(trajectories, day, setting):
+    """4. The planned end date has passed and the trajectory is not closed."""
+    rows = trajectories.filter(status__in=OPEN, planned_end_date__lt=day).values(*TRAJECTORY_FIELDS)
+    return [_trajectory_due(row, row["planned_end_date"] + datetime.timedelta(days=1)) for row in rows]
+
+
+def nazorg_check_in(trajectories, day, setting):
+    """5. Nazorg check-ins 1, 3 and 6 months after the job (the nazorg) started."""
+    rows = trajectories.filter(type=TrajectoryType.NAZORG, status__in=RUNNING,
+                               start_date__lte=day - relativedelta(months=min(setting.months))).values(
+        *TRAJECTORY_FIELDS)
+    return [_trajectory_due(row, row["start_date"] + relativedelta(months=months), detail=str(months))
+            for row in rows for months in setting.months
+            if row["start_date"] + relativedelta(months=months) <= day]
+
+
+def ama_evaluation(trajectories, day, setting):
+    """6. The yearly evaluation of an AMA trajectory is due (N days ahead)."""
+    rows = trajectories.filter(type=TrajectoryType.AMA, status__in=RUNNING,
+                               next_evaluation_date__lte=day + datetime.timedelta(days=setting.days)).values(
+        *TRAJECTORY_FIELDS)
+    return [_trajectory_due(row, row["next_evaluation_date"] - datetime.timedelta(days=setting.days),
+                            detail=row["next_evaluation_date"].isoformat()) for row in rows]
+
+
+def no_contact(organisation, day, setting):
+    """3. An active trajectory has had no contact moment for N days (counted from the last contact,
+    or from the start of the active trajectory when there was none)."""
+    since = day - datetime.timedelta(days=setting.days)
+    active = Trajectory.objects.filter(client=OuterRef("pk"), status__in=RUNNING, start_date__lte=since)
+    rows = (Client.objects.filter(Exists(active), organisation=organisation)
+            .annotate(last_contact=Max("contact_moments__date"),
+                      active_since=Min("trajectories__start_date", filter=Q(trajectories__status__in=RUNNING)))
+            .filter(Q(last_contact__lte=since) | Q(last_contact__isnull=True))
+            .values("pk", "counsellor_id", "last_contact", "active_since"))
+    return [Due(subject=f"client:{row['pk']}", client_id=row["pk"], recipient_id=row["counsellor_id"],
+                due_date=(row["last_contact"] or row["active_since"]) + datetime.timedelta(days=setting.days),
+                detail=row["last_contact"].isoformat() if row["last_contact"] else "")
+            for row in rows]
+
+
+def agreement_ending(organisation, day, setting):
+    """7. An employer's cooperation agreement ends within N days; for the head of service."""
+    rows = Agreement.objects.filter(employer__organisation=organisation, end_date__gte=day,
+                                    end_date__lte=day + datetime.timedelta(days=setting.days)).values(
+        "pk", "end_date")
+    return [Due(subject=f"overeenkomst:{row['pk']}", agreement_id=row["pk"],
+                due_date=row["end_date"] - datetime.timedelta(days=setting.days), detail=row["end_date"].isoformat())
+            for row in rows]
+
+
+TRAJECTORY_RULES = {
+    Rule.TWE_ENDING: twe_ending,
+    Rule.WERK_ZORG_LIMIT: werk_zorg_limit,
+    Rule.END_PASSED: end_passed,
+    Rule.NAZORG_CHECK_IN: nazorg_check_in,
+    Rule.AMA_EVALUATION: ama_evaluation,
+}
+ORGANISATION_RULES = {Rule.NO_CONTACT: no_contact, Rule.AGREEMENT_ENDING: agreement_ending}
+
+
+def due_reminders(organisation, day):
+    """{rule: [Due]} for one organisation as of `day`."""
+    settings = settings_for(organisation)
+    trajectories = Trajectory.objects.filter(client__organisation=organisation)
+    found = {}
+    for rule in Rule:
+        setting = settings[rule]
+        if not setting.enabled:
+            found[rule] = []
+        elif rule in TRAJECTORY_RULES:
+            found[rule] = TRAJECTORY_RULES[rule](trajectories, day, setting)
+        else:
+            found[rule] = ORGANISATION_RULES[rule](organisation, day, setting)
+    return found
+
+
+def _counts(organisation):
+    return dict(Reminder.objects.filter(organisation=organisation).values("rule").annotate(n=Count("pk"))
+                .values_list("rule", "n"))
+
+
+@transaction.atomic
+def create_reminders(organisation, found):
+    """Store what is new; {rule: number created}. Everything found is offered to the database, and
+    the unique constraint (rule, subject, due date) drops what exists, so a rerun, a retry or two
+    workers at the same time never create a second reminder."""
+    head = (User.objects.filter(organisation=organisation, role=Role.HEAD, is_active=True)
+            .order_by("pk").values_list("pk", flat=True).first())
+    before = _counts(organisation)
+    Reminder.objects.bulk_create(
+        [Reminder(organisation=organisation, rule=rule, subject=due.subject, due_date=due.due_date,
+                  client_id=due.client_id, trajectory_id=due.trajectory_id, agreement_id=due.agreement_id,
+                  recipient_id=due.recipient_id or head, detail=due.detail)
+         for rule, dues in found.items() for due in dues],
+        ignore_conflicts=True, batch_size=2000)
+    after = _counts(organisation)
+    return {rule: after.get(rule, 0) - before.get(rule, 0) for rule in found}
+
+
+def evaluate(day):
+    """Evaluate every rule for every organisation as of `day`; {rule: number created}."""
+    totals = {rule: 0 for rule in Rule}
+    for organisation in Organisation.objects.all():
+        for rule, count in create_reminders(organisation, due_reminders(organisation, day)).items():
+            totals[rule] += count
+    return totals

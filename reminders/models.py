@@ -1,0 +1,168 @@
+"""Follow-up reminders (opvolging): the seven rules of DOMAIN.md, their per-organisation settings,
+the reminders they create (once per rule, subject and due date) and the daily digests."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation
+
+
+class Rule(models.TextChoices):
+    TWE_ENDING = "twe_einde", _("TWE ends soon without nazorg")
+    WERK_ZORG_LIMIT = "werk_zorg_grens", _("werk-zorgtraject nears 18 months")
+    NO_CONTACT = "geen_contact", _("no contact moment for a while")
+    END_PASSED = "einde_voorbij", _("planned end passed, trajectory not closed")
+    NAZORG_CHECK_IN = "nazorg_opvolging", _("nazorg check-in due")
+    AMA_EVALUATION = "ama_evaluatie", _("AMA yearly evaluation due")
+    AGREEMENT_ENDING = "overeenkomst_einde", _("cooperation agreement ends soon")
+
+
+# Defaults of DOMAIN.md; an organisation changes them in its RuleSetting rows.
+DEFAULTS = {
+    Rule.TWE_ENDING: {"days": 30},
+    Rule.WERK_ZORG_LIMIT: {"months": "15,17"},
+    Rule.NO_CONTACT: {"days": 30},
+    Rule.END_PASSED: {},
+    Rule.NAZORG_CHECK_IN: {"months": "1,3,6"},
+    Rule.AMA_EVALUATION: {"days": 14},
+    Rule.AGREEMENT_ENDING: {"days": 60},
+}
+
+
+def validate_months(value):
+    try:
+        months = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise ValidationError(_("Give months as numbers separated by commas, e.g. 15,17.")) from None
+    if not months or any(not 1 <= month <= 24 for month in months):
+        raise ValidationError(_("Give months between 1 and 24, separated by commas, e.g. 15,17."))
+
+
+class RuleSetting(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="reminder_rules")
+    rule = models.CharField(_("rule"), max_length=30, choices=Rule.choices)
+    enabled = models.BooleanField(_("on"), default=True)
+    days = models.PositiveSmallIntegerField(_("days"), null=True, blank=True,
+                                            validators=[MinValueValidator(1), MaxValueValidator(365)])
+    months = models.CharField(_("months"), max_length=30, blank=True, validators=[validate_months])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "rule"], name="one_setting_per_rule")]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.get_rule_display()}"
+
+    @property
+    def month_list(self):
+        return sorted({int(part) for part in self.months.split(",") if part.strip()})
+
+
+class ReminderQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A counsellor's own reminders; the head also sees the team's (those without a counsellor,
+        such as an agreement that ends)."""
+        if not user.is_authenticated or not user.works_with_case_files:
+            return self.none()
+        mine = models.Q(recipient=user)
+        if user.is_head:
+            mine |= models.Q(recipient__isnull=True)
+        return self.filter(mine, organisation_id=user.organisation_id)
+
+    def open_on(self, day):
+        return self.filter(models.Q(status=Reminder.Status.OPEN) | models.Q(
+            status=Reminder.Status.SNOOZED, snoozed_until__lte=day))
+
+
+class Reminder(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "afgehandeld", _("done")
+        SNOOZED = "uitgesteld", _("snoozed")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="reminders")
+    rule = models.CharField(_("rule"), max_length=30, choices=Rule.choices)
+    # The subject, as a stable key for uniqueness ("trajectory:12") and as links for the page.
+    subject = models.CharField(max_length=50)
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, null=True, related_name="reminders")
+    trajectory = models.ForeignKey("trajectories.Trajectory", on_delete=models.CASCADE, null=True,
+                                   related_name="reminders")
+    agreement = models.ForeignKey("employers.Agreement", on_delete=models.CASCADE, null=True,
+                                  related_name="reminders")
+    due_date = models.DateField(_("due"))
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="reminders", verbose_name=_("for"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    digest = models.ForeignKey("Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders")
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        constraints = [
+            # Exactly once: a rerun, a retry or two workers at once never create a second reminder.
+            models.UniqueConstraint(fields=["rule", "subject", "due_date"], name="one_reminder_per_rule_subject_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_rule_display()} ({self.subject}, {self.due_date:%d/%m/%Y})"
+
+    def get_absolute_url(self):
+        if self.agreement_id:
+            return reverse("employers:detail", args=[self.agreement.employer_id])
+        if self.trajectory_id:
+            return reverse("trajectories:detail", args=[self.client_id, self.trajectory_id])
+        return reverse("clients:detail", args=[self.client_id])
+
+    @property
+    def about(self):
+        """Who or what the reminder is about, in words."""
+        if self.agreement_id:
+            return str(self.agreement.employer)
+        if self.trajectory_id:
+            return f"{self.client.full_name} · {self.trajectory.get_type_display()}"
+        return self.client.full_name if self.client_id else self.subject
+
+    @property
+    def explanation(self):
+        """The rule's finding in one sentence."""
+        detail = self.detail
+        day = (lambda iso: datetime.date.fromisoformat(iso).strftime("%d/%m/%Y")) if detail[:1].isdigit() else None
+        texts = {
+            Rule.TWE_ENDING: lambda: _("ends on %(day)s and no nazorg is planned") % {"day": day(detail)},
+            Rule.WERK_ZORG_LIMIT: lambda: _("reaches %(months)s months (the limit is 18)") % {"months": detail},
+            Rule.NO_CONTACT: lambda: (_("last contact moment on %(day)s") % {"day": day(detail)}) if detail
+            else _("no contact moment yet"),
+            Rule.END_PASSED: lambda: _("planned end passed; close or stop the trajectory"),
+            Rule.NAZORG_CHECK_IN: lambda: _("check-in %(months)s months after the start") % {"months": detail},
+            Rule.AMA_EVALUATION: lambda: _("yearly evaluation on %(day)s") % {"day": day(detail)},
+            Rule.AGREEMENT_ENDING: lambda: _("the agreement ends on %(day)s") % {"day": day(detail)},
+        }
+        return texts[self.rule]()
+
+class Digest(models.Model):
+    """One daily e-mail per person. Claimed (row created, committed) before it is sent, so a worker
+    that dies while sending and a retry never send a second one for the same day."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    day = models.DateField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_person_day")]
+
+    def __str__(self):
+        return f"{self.recipient} {self.day:%d/%m/%Y}"
