@@ -4,6 +4,7 @@ Every variable has a default that gives the embedded demo: SQLite in the project
 Celery tasks run in-process and e-mail printed to the console.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -147,13 +148,25 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # How long Redis waits before handing an unacknowledged task to another worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker looks for tasks whose worker died (kombu's defaults: every 10th poll).
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
+}
 CELERY_BEAT_SCHEDULE = {
     "evaluate-reminders-daily": {
         "task": "reminders.tasks.evaluate_reminders",
-        "schedule": crontab(hour=env.int("REMINDERS_HOUR", default=6), minute=30),
+        # Every morning; the integration test runs it every few seconds instead.
+        "schedule": (datetime.timedelta(seconds=env.int("REMINDERS_EVERY_SECONDS"))
+                     if env("REMINDERS_EVERY_SECONDS", default="") else
+                     crontab(hour=env.int("REMINDERS_HOUR", default=6), minute=30)),
     },
 }
+# Fault injection for the worker integration test only: "evaluated:20" makes the evaluate task
+# wait 20 s after creating the reminders, "claimed:20" the digest task after claiming; never set
+# in production.
+REMINDERS_FAULT_PAUSE = env("REMINDERS_FAULT_PAUSE", default="")
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="opvolging@localhost")

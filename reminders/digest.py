@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from organisations.models import User
 
+from . import faults
 from .models import Digest, Reminder
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def send_digests(day):
         if digest is None:
             continue
         pending.filter(recipient=user).update(digest=digest)
+        faults.pause("claimed")
         reminders = list(digest.reminders.select_related("client", "trajectory", "agreement__employer"))
         if reminders:
             _send(user, reminders, day)

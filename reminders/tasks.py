@@ -9,7 +9,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from . import digest, engine
+from . import digest, engine, faults
 
 RETRY = {
     "acks_late": True,
@@ -28,6 +28,7 @@ def _day(value):
 def evaluate_reminders(day=None):
     """The daily job (Celery beat): create the due reminders, then queue the digests."""
     totals = engine.evaluate(_day(day))
+    faults.pause("evaluated")
     send_digests.delay(_day(day).isoformat())
     return {str(rule): count for rule, count in totals.items()}
 

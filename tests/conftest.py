@@ -83,3 +83,13 @@ def login(client):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_the_test(monkeypatch):
+    """Tasks queued by the code under test run in-process, also when REDIS_URL is set; the real
+    broker and workers are exercised by tests/test_celery_worker.py."""
+    from ocmw_activation.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
