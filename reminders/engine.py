@@ -113,7 +113,7 @@ def no_contact(organisation, day, setting):
     or from the start of the active trajectory when there was none)."""
     since = day - datetime.timedelta(days=setting.days)
     active = Trajectory.objects.filter(client=OuterRef("pk"), status__in=RUNNING, start_date__lte=since)
-    rows = (Client.objects.filter(Exists(active), organisation=organisation)
+    rows = (Client.objects.filter(Exists(active), organisation=organisation).order_by()
             .annotate(last_contact=Max("contact_moments__date"),
                       active_since=Min("trajectories__start_date", filter=Q(trajectories__status__in=RUNNING)))
             .filter(Q(last_contact__lte=since) | Q(last_contact__isnull=True))
@@ -147,7 +147,7 @@ ORGANISATION_RULES = {Rule.NO_CONTACT: no_contact, Rule.AGREEMENT_ENDING: agreem
 def due_reminders(organisation, day):
     """{rule: [Due]} for one organisation as of `day`."""
     settings = settings_for(organisation)
-    trajectories = Trajectory.objects.filter(client__organisation=organisation)
+    trajectories = Trajectory.objects.filter(client__organisation=organisation).order_by()  # no sort needed
     found = {}
     for rule in Rule:
         setting = settings[rule]
@@ -167,17 +167,27 @@ def _counts(organisation):
 
 @transaction.atomic
 def create_reminders(organisation, found):
-    """Store what is new; {rule: number created}. Everything found is offered to the database, and
-    the unique constraint (rule, subject, due date) drops what exists, so a rerun, a retry or two
-    workers at the same time never create a second reminder."""
+    """Store what is new; {rule: number created}. What exists is skipped first (one query), and the
+    rest is offered to the database, where the unique constraint (rule, subject, due date) drops
+    anything a parallel worker inserted in the meantime: a rerun, a retry or two workers at the
+    same time never create a second reminder."""
+    dues = [(rule, due) for rule, rule_dues in found.items() for due in rule_dues]
+    created = {rule: 0 for rule in found}
+    if not dues:
+        return created
+    existing = set(Reminder.objects.filter(organisation=organisation,
+                                           due_date__gte=min(due.due_date for _rule, due in dues))
+                   .values_list("rule", "subject", "due_date"))
+    new = [(rule, due) for rule, due in dues if (rule, due.subject, due.due_date) not in existing]
+    if not new:
+        return created
     head = (User.objects.filter(organisation=organisation, role=Role.HEAD, is_active=True)
             .order_by("pk").values_list("pk", flat=True).first())
     before = _counts(organisation)
     Reminder.objects.bulk_create(
         [Reminder(organisation=organisation, rule=rule, subject=due.subject, due_date=due.due_date,
                   client_id=due.client_id, trajectory_id=due.trajectory_id, agreement_id=due.agreement_id,
-                  recipient_id=due.recipient_id or head, detail=due.detail)
-         for rule, dues in found.items() for due in dues],
+                  recipient_id=due.recipient_id or head, detail=due.detail) for rule, due in new],
         ignore_conflicts=True, batch_size=2000)
     after = _counts(organisation)
     return {rule: after.get(rule, 0) - before.get(rule, 0) for rule in found}
