@@ -86,7 +86,8 @@ def werk_zorg_limit(trajectories, day, setting):
 def end_passed(trajectories, day, setting):
     """4. The planned end date has passed and the trajectory is not closed."""
     rows = trajectories.filter(status__in=OPEN, planned_end_date__lt=day).values(*TRAJECTORY_FIELDS)
-    return [_trajectory_due(row, row["planned_end_date"] + datetime.timedelta(days=1)) for row in rows]
+    return [_trajectory_due(row, row["planned_end_date"] + datetime.timedelta(days=1),
+                            detail=row["planned_end_date"].isoformat()) for row in rows]
 
 
 def nazorg_check_in(trajectories, day, setting):

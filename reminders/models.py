@@ -139,13 +139,16 @@ class Reminder(models.Model):
     def explanation(self):
         """The rule's finding in one sentence."""
         detail = self.detail
-        day = (lambda iso: datetime.date.fromisoformat(iso).strftime("%d/%m/%Y")) if detail[:1].isdigit() else None
+        def day(iso):
+            return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso[:1].isdigit() else "—"
+
         texts = {
             Rule.TWE_ENDING: lambda: _("ends on %(day)s and no nazorg is planned") % {"day": day(detail)},
             Rule.WERK_ZORG_LIMIT: lambda: _("reaches %(months)s months (the limit is 18)") % {"months": detail},
             Rule.NO_CONTACT: lambda: (_("last contact moment on %(day)s") % {"day": day(detail)}) if detail
             else _("no contact moment yet"),
-            Rule.END_PASSED: lambda: _("planned end passed; close or stop the trajectory"),
+            Rule.END_PASSED: lambda: _("the planned end was %(day)s: close or stop the trajectory, or move the end") % {
+                "day": day(detail)},
             Rule.NAZORG_CHECK_IN: lambda: _("check-in %(months)s months after the start") % {"months": detail},
             Rule.AMA_EVALUATION: lambda: _("yearly evaluation on %(day)s") % {"day": day(detail)},
             Rule.AGREEMENT_ENDING: lambda: _("the agreement ends on %(day)s") % {"day": day(detail)},
