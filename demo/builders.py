@@ -17,7 +17,7 @@ from audit.models import AccessLog
 from clients.models import Barrier, Client, Competence, ContactMoment, Interest
 from employers.models import Agreement, ContactPerson, Employer, Workplace
 from organisations.models import Organisation, Region, Role, User
-from reminders import engine as reminder_engine
+from reminders import tasks as reminder_tasks
 from trajectories import services as trajectory_services
 from trajectories.models import Trajectory
 from trajectories.rules import Outcome, TrajectoryType
@@ -153,8 +153,9 @@ class DemoBuilder:
         self._staff(wervik, full=False)
         self._clients(menen, round(self.client_count * 0.8))
         self._clients(wervik, self.client_count - round(self.client_count * 0.8))
-        for organisation in organisations:  # the follow-up list is not empty on the first login
-            reminder_engine.create_reminders(organisation, reminder_engine.due_reminders(organisation, self.today))
+        # The daily task, run in-process without Redis (a worker with it): the follow-up list is
+        # not empty on the first login.
+        transaction.on_commit(lambda: reminder_tasks.evaluate_reminders.delay(self.today.isoformat()))
         return self.logins
 
     def _fresh_organisation(self, slug, name):

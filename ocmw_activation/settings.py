@@ -169,6 +169,8 @@ CELERY_BEAT_SCHEDULE = {
 REMINDERS_FAULT_PAUSE = env("REMINDERS_FAULT_PAUSE", default="")
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821 (set just above)
+    EMAIL_BACKEND = "ocmw_activation.mail.StderrConsoleBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="opvolging@localhost")
 # The address people reach the product on, for links in e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 
-from clients.models import Client
+from clients.models import Client, ContactMoment
 from employers.models import Agreement
-from organisations.models import Organisation, Role, User
+from organisations.models import Organisation
 from trajectories.models import Trajectory
 from trajectories.rules import OPEN, RUNNING, Status, TrajectoryType
 
@@ -27,7 +28,6 @@ class Due:
     client_id: int | None = None
     trajectory_id: int | None = None
     agreement_id: int | None = None
-    recipient_id: int | None = None
     detail: str = ""
 
 
@@ -56,11 +56,10 @@ def settings_for(organisation):
 
 def _trajectory_due(row, due_date, detail=""):
     return Due(subject=f"traject:{row['pk']}", due_date=due_date, client_id=row["client_id"],
-               trajectory_id=row["pk"], recipient_id=row["client__counsellor_id"], detail=detail)
+               trajectory_id=row["pk"], detail=detail)
 
 
-TRAJECTORY_FIELDS = ("pk", "client_id", "client__counsellor_id", "start_date", "planned_end_date",
-                     "next_evaluation_date")
+TRAJECTORY_FIELDS = ("pk", "client_id", "start_date", "planned_end_date", "next_evaluation_date")
 
 
 def twe_ending(trajectories, day, setting):
@@ -69,8 +68,9 @@ def twe_ending(trajectories, day, setting):
     rows = (trajectories.filter(type=TrajectoryType.TWE, status__in=RUNNING, planned_end_date__gte=day,
                                 planned_end_date__lte=day + datetime.timedelta(days=setting.days))
             .exclude(Exists(nazorg)).values(*TRAJECTORY_FIELDS))
-    return [_trajectory_due(row, row["planned_end_date"] - datetime.timedelta(days=setting.days),
-                            detail=row["planned_end_date"].isoformat()) for row in rows]
+    # Due on the event itself (the end), so a changed threshold changes when it shows, not what it is.
+    return [_trajectory_due(row, row["planned_end_date"], detail=row["planned_end_date"].isoformat())
+            for row in rows]
 
 
 def werk_zorg_limit(trajectories, day, setting):
@@ -92,12 +92,17 @@ def end_passed(trajectories, day, setting):
 
 def nazorg_check_in(trajectories, day, setting):
     """5. Nazorg check-ins 1, 3 and 6 months after the job (the nazorg) started."""
-    rows = trajectories.filter(type=TrajectoryType.NAZORG, status__in=RUNNING,
-                               start_date__lte=day - relativedelta(months=min(setting.months))).values(
+    rows = trajectories.filter(type=TrajectoryType.NAZORG, status__in=RUNNING, start_date__lte=day).values(
         *TRAJECTORY_FIELDS)
-    return [_trajectory_due(row, row["start_date"] + relativedelta(months=months), detail=str(months))
-            for row in rows for months in setting.months
-            if row["start_date"] + relativedelta(months=months) <= day]
+
+    def check_in(row, months):
+        """m months after the start, but at the latest on the planned end (a nazorg of six months
+        ends the day before its six-month check-in)."""
+        due = row["start_date"] + relativedelta(months=months)
+        return min(due, row["planned_end_date"]) if row["planned_end_date"] else due
+
+    return [_trajectory_due(row, check_in(row, months), detail=str(months))
+            for row in rows for months in setting.months if check_in(row, months) <= day]
 
 
 def ama_evaluation(trajectories, day, setting):
@@ -105,24 +110,29 @@ def ama_evaluation(trajectories, day, setting):
     rows = trajectories.filter(type=TrajectoryType.AMA, status__in=RUNNING,
                                next_evaluation_date__lte=day + datetime.timedelta(days=setting.days)).values(
         *TRAJECTORY_FIELDS)
-    return [_trajectory_due(row, row["next_evaluation_date"] - datetime.timedelta(days=setting.days),
-                            detail=row["next_evaluation_date"].isoformat()) for row in rows]
+    return [_trajectory_due(row, row["next_evaluation_date"], detail=row["next_evaluation_date"].isoformat())
+            for row in rows]
 
 
 def no_contact(organisation, day, setting):
-    """3. An active trajectory has had no contact moment for N days (counted from the last contact,
-    or from the start of the active trajectory when there was none)."""
+    """3. A running trajectory (not a paused one) has had no contact moment for N days, counted
+    from the last contact or from the start of the running trajectory, whichever is later."""
     since = day - datetime.timedelta(days=setting.days)
-    active = Trajectory.objects.filter(client=OuterRef("pk"), status__in=RUNNING, start_date__lte=since)
-    rows = (Client.objects.filter(Exists(active), organisation=organisation).order_by()
-            .annotate(last_contact=Max("contact_moments__date"),
-                      active_since=Min("trajectories__start_date", filter=Q(trajectories__status__in=RUNNING)))
+    running = Trajectory.objects.filter(client=OuterRef("pk"), status=Status.LOPEND)
+    last_contact = ContactMoment.objects.filter(client=OuterRef("pk")).order_by("-date").values("date")[:1]
+    running_since = running.order_by("start_date").values("start_date")[:1]
+    rows = (Client.objects.filter(Exists(running.filter(start_date__lte=since)), organisation=organisation)
+            .order_by().annotate(last_contact=Subquery(last_contact), running_since=Subquery(running_since))
             .filter(Q(last_contact__lte=since) | Q(last_contact__isnull=True))
-            .values("pk", "counsellor_id", "last_contact", "active_since"))
-    return [Due(subject=f"client:{row['pk']}", client_id=row["pk"], recipient_id=row["counsellor_id"],
-                due_date=(row["last_contact"] or row["active_since"]) + datetime.timedelta(days=setting.days),
-                detail=row["last_contact"].isoformat() if row["last_contact"] else "")
-            for row in rows]
+            .values("pk", "last_contact", "running_since"))
+    dues = []
+    for row in rows:
+        silent_since = max(filter(None, (row["last_contact"], row["running_since"])))
+        if silent_since <= since:
+            dues.append(Due(subject=f"client:{row['pk']}", client_id=row["pk"],
+                            due_date=silent_since + datetime.timedelta(days=setting.days),
+                            detail=row["last_contact"].isoformat() if row["last_contact"] else ""))
+    return dues
 
 
 def agreement_ending(organisation, day, setting):
@@ -130,9 +140,8 @@ def agreement_ending(organisation, day, setting):
     rows = Agreement.objects.filter(employer__organisation=organisation, end_date__gte=day,
                                     end_date__lte=day + datetime.timedelta(days=setting.days)).values(
         "pk", "end_date")
-    return [Due(subject=f"overeenkomst:{row['pk']}", agreement_id=row["pk"],
-                due_date=row["end_date"] - datetime.timedelta(days=setting.days), detail=row["end_date"].isoformat())
-            for row in rows]
+    return [Due(subject=f"overeenkomst:{row['pk']}", agreement_id=row["pk"], due_date=row["end_date"],
+                detail=row["end_date"].isoformat()) for row in rows]
 
 
 TRAJECTORY_RULES = {
@@ -161,17 +170,13 @@ def due_reminders(organisation, day):
     return found
 
 
-def _counts(organisation):
-    return dict(Reminder.objects.filter(organisation=organisation).values("rule").annotate(n=Count("pk"))
-                .values_list("rule", "n"))
-
-
 @transaction.atomic
 def create_reminders(organisation, found):
     """Store what is new; {rule: number created}. What exists is skipped first (one query), and the
     rest is offered to the database, where the unique constraint (rule, subject, due date) drops
     anything a parallel worker inserted in the meantime: a rerun, a retry or two workers at the
-    same time never create a second reminder."""
+    same time never create a second reminder. The rows of this run carry one creation stamp, so
+    the counts are this run's own."""
     dues = [(rule, due) for rule, rule_dues in found.items() for due in rule_dues]
     created = {rule: 0 for rule in found}
     if not dues:
@@ -182,16 +187,16 @@ def create_reminders(organisation, found):
     new = [(rule, due) for rule, due in dues if (rule, due.subject, due.due_date) not in existing]
     if not new:
         return created
-    head = (User.objects.filter(organisation=organisation, role=Role.HEAD, is_active=True)
-            .order_by("pk").values_list("pk", flat=True).first())
-    before = _counts(organisation)
+    stamp = timezone.now()
     Reminder.objects.bulk_create(
         [Reminder(organisation=organisation, rule=rule, subject=due.subject, due_date=due.due_date,
                   client_id=due.client_id, trajectory_id=due.trajectory_id, agreement_id=due.agreement_id,
-                  recipient_id=due.recipient_id or head, detail=due.detail) for rule, due in new],
+                  detail=due.detail, created_at=stamp) for rule, due in new],
         ignore_conflicts=True, batch_size=2000)
-    after = _counts(organisation)
-    return {rule: after.get(rule, 0) - before.get(rule, 0) for rule in found}
+    inserted = (Reminder.objects.filter(organisation=organisation, created_at=stamp).values("rule")
+                .annotate(n=Count("pk")).values_list("rule", "n"))
+    created.update(dict(inserted))
+    return created
 
 
 def evaluate(day):

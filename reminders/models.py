@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Organisation
+from organisations.models import Organisation, Role
 
 
 class Rule(models.TextChoices):
@@ -64,15 +64,22 @@ class RuleSetting(models.Model):
         return sorted({int(part) for part in self.months.split(",") if part.strip()})
 
 
+def handled_by_head():
+    """Reminders nobody else handles: an agreement's, or a client's without an active counsellor."""
+    counsellor_works = models.Q(client__counsellor__is_active=True, client__counsellor__role=Role.COUNSELLOR)
+    return models.Q(client__isnull=True) | ~counsellor_works
+
+
 class ReminderQuerySet(models.QuerySet):
     def for_user(self, user):
-        """A counsellor's own reminders; the head also sees the team's (those without a counsellor,
-        such as an agreement that ends)."""
+        """Who a reminder is for is decided when it is read, not when it was made: the client's
+        counsellor today (after a reassignment, the new one), and the head for the rest."""
         if not user.is_authenticated or not user.works_with_case_files:
             return self.none()
-        mine = models.Q(recipient=user)
+        mine = models.Q(client__counsellor=user, client__counsellor__is_active=True,
+                        client__counsellor__role=Role.COUNSELLOR)
         if user.is_head:
-            mine |= models.Q(recipient__isnull=True)
+            mine |= handled_by_head()
         return self.filter(mine, organisation_id=user.organisation_id)
 
     def open_on(self, day):
@@ -97,14 +104,12 @@ class Reminder(models.Model):
                                   related_name="reminders")
     due_date = models.DateField(_("due"))
     detail = models.CharField(_("detail"), max_length=200, blank=True)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="reminders", verbose_name=_("for"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     digest = models.ForeignKey("Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders")
 
     objects = ReminderQuerySet.as_manager()
@@ -134,6 +139,15 @@ class Reminder(models.Model):
         if self.trajectory_id:
             return f"{self.client.full_name} · {self.trajectory.get_type_display()}"
         return self.client.full_name if self.client_id else self.subject
+
+    @property
+    def about_in_mail(self):
+        """What an e-mail may say: a first name and an initial, never a trajectory type (a
+        werk-zorgtraject would tell about health); the link leads to the rest, behind a login."""
+        if self.agreement_id:
+            return str(self.agreement.employer)
+        client = self.client
+        return f"{client.first_name} {client.last_name[:1]}." if client else self.subject
 
     @property
     def explanation(self):

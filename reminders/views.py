@@ -19,7 +19,7 @@ def reminder_list(request):
     today = timezone.localdate()
     tab = request.GET.get("tab", "open")
     reminders = Reminder.objects.for_user(request.user).select_related(
-        "client", "trajectory", "agreement__employer", "recipient")
+        "client__counsellor", "trajectory", "agreement__employer")
     if tab == "uitgesteld":
         reminders = reminders.filter(status=Reminder.Status.SNOOZED, snoozed_until__gt=today)
     elif tab == "afgehandeld":
@@ -44,7 +44,7 @@ def reminder_done(request, pk):
     reminder.status, reminder.handled_at, reminder.handled_by = Reminder.Status.DONE, timezone.now(), request.user
     reminder.save(update_fields=["status", "handled_at", "handled_by"])
     messages.success(request, _("Reminder marked as done."))
-    return redirect(request.POST.get("next") or "reminders:list")
+    return redirect("reminders:list")
 
 
 @require_POST

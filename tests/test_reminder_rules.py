@@ -11,6 +11,7 @@ from employers.models import Agreement
 from reminders import engine
 from reminders.models import Reminder, Rule, RuleSetting
 from trajectories import services
+from trajectories.rules import nazorg_default_end
 
 from .factories import running_twe
 
@@ -24,7 +25,7 @@ def evaluate(day):
 
 
 def reminders(rule):
-    return list(Reminder.objects.filter(rule=rule).values_list("subject", "due_date", "recipient"))
+    return list(Reminder.objects.filter(rule=rule).values_list("subject", "due_date"))
 
 
 def register(world, type, **fields):
@@ -48,7 +49,8 @@ def test_twe_ending_within_30_days_without_nazorg(world):
     twe = running_twe(world.client, world.alice, world.employer, start=START, planned_end_date=D(2026, 12, 31))
     assert evaluate(D(2026, 11, 30))[Rule.TWE_ENDING] == 0
     assert evaluate(D(2026, 12, 1))[Rule.TWE_ENDING] == 1
-    assert reminders(Rule.TWE_ENDING) == [(f"traject:{twe.pk}", D(2026, 12, 1), world.alice.pk)]
+    assert reminders(Rule.TWE_ENDING) == [(f"traject:{twe.pk}", D(2026, 12, 31))]  # due on the end itself
+    assert list(Reminder.objects.for_user(world.alice)) == list(Reminder.objects.all())
     assert evaluate(D(2026, 12, 2))[Rule.TWE_ENDING] == 0
 
 
@@ -65,7 +67,7 @@ def test_werk_zorg_at_15_and_17_months(world):
     assert evaluate(START + relativedelta(months=15))[Rule.WERK_ZORG_LIMIT] == 1
     assert evaluate(START + relativedelta(months=17) - datetime.timedelta(days=1))[Rule.WERK_ZORG_LIMIT] == 0
     assert evaluate(START + relativedelta(months=17))[Rule.WERK_ZORG_LIMIT] == 1
-    assert [due for _s, due, _r in reminders(Rule.WERK_ZORG_LIMIT)] == [D(2027, 4, 5), D(2027, 6, 5)]
+    assert [due for _s, due in reminders(Rule.WERK_ZORG_LIMIT)] == [D(2027, 4, 5), D(2027, 6, 5)]
 
 
 def test_no_contact_for_30_days(world):
@@ -73,7 +75,7 @@ def test_no_contact_for_30_days(world):
     contact(world, D(2026, 3, 1))
     assert evaluate(D(2026, 3, 30))[Rule.NO_CONTACT] == 0
     assert evaluate(D(2026, 3, 31))[Rule.NO_CONTACT] == 1
-    assert reminders(Rule.NO_CONTACT) == [(f"client:{world.client.pk}", D(2026, 3, 31), world.alice.pk)]
+    assert reminders(Rule.NO_CONTACT) == [(f"client:{world.client.pk}", D(2026, 3, 31))]
 
 
 def test_never_contacted_counts_from_the_start_of_the_active_trajectory(world):
@@ -98,11 +100,14 @@ def test_nazorg_check_ins_at_1_3_and_6_months(world):
     twe = running_twe(world.client, world.alice, world.employer, start=D(2025, 1, 6))
     services.trajectory_transition(trajectory=twe, action="close", by=world.alice, outcome="werk", date=START)
     services.trajectory_register(client=world.client, by=world.alice, type="nazorg", start_date=START, follows=twe,
-                                 start=True)
-    assert evaluate(D(2026, 2, 4))[Rule.NAZORG_CHECK_IN] == 0
-    assert evaluate(D(2026, 2, 5))[Rule.NAZORG_CHECK_IN] == 1
-    assert evaluate(D(2026, 4, 5))[Rule.NAZORG_CHECK_IN] == 1
-    assert evaluate(D(2026, 7, 5))[Rule.NAZORG_CHECK_IN] == 1
+                                 start=True, planned_end_date=nazorg_default_end(START))
+    for month in (1, 3):
+        check_in = START + relativedelta(months=month)
+        assert evaluate(check_in - datetime.timedelta(days=1))[Rule.NAZORG_CHECK_IN] == 0
+        assert evaluate(check_in)[Rule.NAZORG_CHECK_IN] == 1
+    # the nazorg's planned end (start + 6 months - 1 day) comes first: the 6-month check-in is due then
+    assert evaluate(D(2026, 7, 3))[Rule.NAZORG_CHECK_IN] == 0
+    assert evaluate(D(2026, 7, 4))[Rule.NAZORG_CHECK_IN] == 1
 
 
 def test_ama_yearly_evaluation_14_days_ahead(world):
@@ -115,7 +120,8 @@ def test_agreement_ending_within_60_days_goes_to_the_head(world):
     agreement = Agreement.objects.create(employer=world.employer, start_date=D(2025, 1, 1), end_date=D(2026, 12, 31))
     assert evaluate(D(2026, 10, 31))[Rule.AGREEMENT_ENDING] == 0
     assert evaluate(D(2026, 11, 1))[Rule.AGREEMENT_ENDING] == 1
-    assert reminders(Rule.AGREEMENT_ENDING) == [(f"overeenkomst:{agreement.pk}", D(2026, 11, 1), world.hilde.pk)]
+    assert reminders(Rule.AGREEMENT_ENDING) == [(f"overeenkomst:{agreement.pk}", D(2026, 12, 31))]
+    assert Reminder.objects.for_user(world.hilde).count() == 1 and not Reminder.objects.for_user(world.alice)
 
 
 def test_a_switched_off_rule_creates_nothing_and_thresholds_are_per_organisation(world):
@@ -164,3 +170,23 @@ def test_the_evaluation_is_a_fixed_number_of_queries(world):
     few = queries(D(2026, 8, 1))
     add_clients(20)
     assert queries(D(2026, 8, 2)) == few
+
+
+def test_a_paused_trajectory_does_not_ask_for_contact(world):
+    trajectory = register(world, "opleiding")
+    services.trajectory_transition(trajectory=trajectory, action="suspend", by=world.alice, date=START)
+    assert evaluate(D(2026, 6, 1))[Rule.NO_CONTACT] == 0
+
+
+def test_a_new_trajectory_after_an_old_contact_counts_from_its_start(world):
+    contact(world, D(2024, 1, 1))
+    register(world, "opleiding")
+    evaluate(START + datetime.timedelta(days=30))
+    assert reminders(Rule.NO_CONTACT) == [(f"client:{world.client.pk}", START + datetime.timedelta(days=30))]
+
+
+def test_a_changed_threshold_does_not_repeat_a_reminder(world):
+    running_twe(world.client, world.alice, world.employer, start=START, planned_end_date=D(2026, 12, 31))
+    evaluate(D(2026, 12, 10))
+    RuleSetting.objects.create(organisation=world.menen, rule=Rule.TWE_ENDING, days=45)
+    assert evaluate(D(2026, 12, 11))[Rule.TWE_ENDING] == 0

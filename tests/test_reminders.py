@@ -9,13 +9,18 @@ from django.urls import reverse
 from reminders import digest
 from reminders.models import Digest, Reminder, Rule, RuleSetting
 
+from .factories import ClientFactory
+
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 
 
-def reminder(world, recipient, rule=Rule.NO_CONTACT, **fields):
-    data = {"organisation": recipient.organisation or world.menen, "rule": rule, "recipient": recipient,
-            "subject": f"client:{world.client.pk}", "client": world.client, "due_date": TODAY}
+def reminder(world, counsellor, rule=Rule.NO_CONTACT, **fields):
+    """A reminder about a client of `counsellor` (world.client for alice, a new client otherwise)."""
+    client = world.client if counsellor == world.alice else ClientFactory(organisation=counsellor.organisation,
+                                                                            counsellor=counsellor)
+    data = {"organisation": counsellor.organisation, "rule": rule, "subject": f"client:{client.pk}",
+            "client": client, "due_date": TODAY}
     data.update(fields)
     return Reminder.objects.create(**data)
 
@@ -45,7 +50,7 @@ class TestCommand:
         run(today=day)
         assert len(mail.outbox) == 1
         assert mail.outbox[0].to == [world.alice.email]
-        assert "Opvolging: 1 nieuwe herinneringen" in mail.outbox[0].subject
+        assert mail.outbox[0].subject == "Opvolging: 1 nieuwe herinnering"
 
 
 class TestDigest:
@@ -53,15 +58,40 @@ class TestDigest:
         reminder(world, world.alice)
         reminder(world, world.alice, rule=Rule.END_PASSED, subject=f"traject:{world.trajectory.pk}",
                  trajectory=world.trajectory)
-        reminder(world, world.hilde, rule=Rule.AGREEMENT_ENDING, subject="overeenkomst:1", client=None,
-                 detail="2026-12-31",
-                 agreement=world.employer.agreements.create(start_date=TODAY, end_date=TODAY))
+        Reminder.objects.create(organisation=world.menen, rule=Rule.AGREEMENT_ENDING, subject="overeenkomst:1",
+                                due_date=TODAY, detail="2026-12-31",
+                                agreement=world.employer.agreements.create(start_date=TODAY, end_date=TODAY))
         assert digest.send_digests(TODAY) == 2
         by_person = {message.to[0]: message for message in mail.outbox}
         alice = by_person[world.alice.email]
         assert f"/clienten/{world.client.pk}/" in alice.body
         html = alice.alternatives[0][0]
-        assert "Benali" in html and "geplande einddatum voorbij" in html
+        assert "Fatima B." in html and "geplande einddatum voorbij" in html
+        assert "Benali" not in alice.body + html  # first name and initial only in an e-mail
+        assert world.employer.name in by_person[world.hilde.email].body  # the agreement: for the head
+
+    def test_a_failed_send_is_sent_by_the_retry(self, world, monkeypatch):
+        reminder(world, world.alice)
+
+        def broken(*args, **kwargs):
+            raise ConnectionError("mail server down")
+
+        monkeypatch.setattr(digest, "_send", broken)
+        with pytest.raises(ConnectionError):
+            digest.send_digests(TODAY)
+        monkeypatch.undo()
+        assert digest.send_digests(TODAY) == 1 and len(mail.outbox) == 1
+
+    def test_a_reassigned_client_goes_to_the_new_counsellor_and_never_to_a_schepen(self, world):
+        item = reminder(world, world.alice)
+        world.client.counsellor = world.bob
+        world.client.save()
+        assert list(Reminder.objects.for_user(world.bob)) == [item]
+        assert not Reminder.objects.for_user(world.alice).exists()
+        world.bob.role = "schepen"
+        world.bob.save()
+        digest.send_digests(TODAY)
+        assert [message.to for message in mail.outbox] == [[world.hilde.email]]
 
     def test_no_digest_when_nothing_is_new(self, world):
         reminder(world, world.alice)
@@ -108,7 +138,8 @@ class TestPage:
         item = reminder(world, world.bob)
         assert login(world.alice).post(reverse("reminders:done", args=[item.pk])).status_code == 404
         assert login(world.olga).post(reverse("reminders:done", args=[item.pk])).status_code == 404
-        assert login(world.sam).get(reverse("reminders:list")).status_code == 403
+        for user in (world.sam, world.bea, world.rita):
+            assert login(user).get(reverse("reminders:list")).status_code == 403
 
     def test_the_list_has_a_fixed_number_of_queries(self, world, login):
         from django.db import connection
@@ -123,9 +154,14 @@ class TestPage:
             return len(context)
 
         few = count()
+        agreement = world.employer.agreements.create(start_date=TODAY, end_date=TODAY)
+        http = login(world.hilde)  # the head sees the agreement reminders and her team's
+        few = count()
         for n in range(10):
             reminder(world, world.alice, rule=Rule.END_PASSED, subject=f"traject:{world.trajectory.pk}",
                      trajectory=world.trajectory, due_date=TODAY - datetime.timedelta(days=n))
+            Reminder.objects.create(organisation=world.menen, rule=Rule.AGREEMENT_ENDING, agreement=agreement,
+                                    due_date=TODAY - datetime.timedelta(days=n), subject=f"overeenkomst:{agreement.pk}")
         assert count() == few
 
 
