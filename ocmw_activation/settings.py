@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "employers",
     "trajectories",
     "reminders",
+    "caseload",
     "audit",
     "reporting",
     "demo",

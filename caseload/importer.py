@@ -1,0 +1,405 @@
+"""The caseload import (CONTRACTS.md, "Caseload import format"): one code path for the command and
+the browser. `plan` checks every row without a query per row (what exists is loaded once) and
+says what would be created or updated; `apply` writes it all in one transaction with bulk
+operations, and only when no row is invalid."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from clients import national_number
+from clients.models import Client
+from employers.models import Employer, compact_kbo, validate_kbo
+from organisations.models import CASE_FILE_ROLES, User
+from trajectories.models import Placement, Trajectory, TrajectoryEvent
+from trajectories.rules import FINAL, Outcome, Status, TrajectoryType, ama_next_evaluation, werk_zorg_last_day
+
+from .reader import read_table
+
+COLUMNS = ["rijksregisternummer", "voornaam", "achternaam", "geboortedatum", "postcode", "gemeente",
+           "leefloon_categorie", "traject_type", "traject_start", "traject_einde", "uitstroom", "werkgever",
+           "werkgever_kbo", "trajectbegeleider"]
+REQUIRED = ["rijksregisternummer", "voornaam", "achternaam", "traject_type", "traject_start"]
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+# A placement needs a function and hours; the import format carries neither, so an imported
+# workplace says where it came from and the counsellor completes it.
+IMPORTED_FUNCTION = "(uit import)"
+IMPORTED_HOURS = 19
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return _("row %(row)s, column %(column)s: %(message)s") % {
+            "row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Row:
+    number: int
+    national_number: str
+    first_name: str
+    last_name: str
+    birth_date: datetime.date | None
+    postcode: str
+    municipality: str
+    category: str
+    type: str
+    start: datetime.date
+    end: datetime.date | None
+    outcome: str
+    employer_name: str
+    employer_kbo: str
+    counsellor_id: int | None
+
+
+@dataclass
+class Plan:
+    organisation: object
+    problems: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    new_clients: list = field(default_factory=list)  # national numbers
+    new_employers: list = field(default_factory=list)  # (kbo, name)
+    new_trajectories: list = field(default_factory=list)  # Row
+    updated_trajectories: list = field(default_factory=list)  # (Trajectory, Row)
+    unchanged: int = 0
+
+    @property
+    def valid(self):
+        return not self.problems
+
+
+def parse_date(text):
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+class Planner:
+    """Checks a table against the domain rules, with what exists in the organisation loaded once."""
+
+    def __init__(self, organisation, table, today=None):
+        self.organisation, self.table = organisation, table
+        self.today = today or timezone.localdate()
+        self.plan = Plan(organisation=organisation)
+        self.clients = {c.national_number: c for c in Client.objects.filter(organisation=organisation)}
+        self.counsellors = {email.lower(): pk for pk, email in User.objects.filter(
+            organisation=organisation, role__in=CASE_FILE_ROLES, is_active=True).values_list("pk", "email")}
+        self.trajectories = {}
+        for trajectory in Trajectory.objects.filter(client__organisation=organisation).select_related("client"):
+            self.trajectories[(trajectory.client.national_number, trajectory.type, trajectory.start_date)] = trajectory
+
+    def problem(self, row, column, message):
+        self.plan.problems.append(Problem(row, column, message))
+
+    def run(self):
+        if self._check_header():
+            names = {}
+            for number, cells in self.table.rows:
+                row = self._row(number, cells)
+                if row:
+                    self._check_person(row, names)
+                    self.plan.rows.append(row)
+            self._check_trajectories()
+        return self.plan
+
+    def _check_header(self):
+        unknown = [column for column in self.table.header if column not in COLUMNS]
+        for column in unknown:
+            self.problem(1, column, _("unknown column (the columns are: %(columns)s)") % {
+                "columns": ", ".join(COLUMNS)})
+        for column in REQUIRED:
+            if column not in self.table.header:
+                self.problem(1, column, _("this required column is missing"))
+        if not self.table.rows and not self.plan.problems:
+            self.problem(2, "-", _("the file has a header but no rows"))
+        return not self.plan.problems
+
+    def _row(self, number, cells):
+        before = len(self.plan.problems)
+        for column in REQUIRED:
+            if not cells.get(column):
+                self.problem(number, column, _("this column is required"))
+        number_text = national_number.compact(cells.get("rijksregisternummer", ""))
+        if number_text:
+            try:
+                national_number.validate_national_number(number_text)
+            except ValidationError as error:
+                self.problem(number, "rijksregisternummer", " ".join(error.messages))
+        dates = {}
+        for column in ("geboortedatum", "traject_start", "traject_einde"):
+            if cells.get(column):
+                try:
+                    dates[column] = parse_date(cells[column])
+                except ValueError:
+                    self.problem(number, column, _("“%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY)") % {
+                        "value": cells[column]})
+        self._check_codes(number, cells)
+        counsellor_email = cells.get("trajectbegeleider", "").lower()
+        if counsellor_email and counsellor_email not in self.counsellors:
+            self.problem(number, "trajectbegeleider", _("“%(email)s” is not a counsellor of this organisation") % {
+                "email": cells["trajectbegeleider"]})
+        kbo = compact_kbo(cells.get("werkgever_kbo", ""))
+        if kbo:
+            try:
+                validate_kbo(kbo)
+            except ValidationError as error:
+                self.problem(number, "werkgever_kbo", " ".join(error.messages))
+        if len(self.plan.problems) > before:
+            return None
+        row = Row(number=number, national_number=number_text, first_name=cells["voornaam"],
+                  last_name=cells["achternaam"], birth_date=dates.get("geboortedatum"),
+                  postcode=cells.get("postcode", ""), municipality=cells.get("gemeente", ""),
+                  category=cells.get("leefloon_categorie", ""), type=cells["traject_type"],
+                  start=dates["traject_start"], end=dates.get("traject_einde"), outcome=cells.get("uitstroom", ""),
+                  employer_name=cells.get("werkgever", ""), employer_kbo=kbo,
+                  counsellor_id=self.counsellors.get(counsellor_email))
+        return row if self._check_dates(row) else None
+
+    def _check_codes(self, number, cells):
+        checks = [
+            ("traject_type", TrajectoryType.values),
+            ("uitstroom", Outcome.values),
+            ("leefloon_categorie", Client.LeefloonCategory.values),
+        ]
+        for column, allowed in checks:
+            value = cells.get(column, "")
+            if value and value not in allowed:
+                self.problem(number, column, _("unknown code “%(value)s” (allowed: %(allowed)s)") % {
+                    "value": value, "allowed": ", ".join(allowed)})
+        postcode = cells.get("postcode", "")
+        if postcode and not (len(postcode) == 4 and postcode.isdigit()):
+            self.problem(number, "postcode", _("a Belgian postcode has 4 digits"))
+
+    def _check_dates(self, row):
+        ok = True
+        encoded = national_number.birth_date_of(row.national_number)
+        if row.birth_date and encoded and row.birth_date != encoded:
+            self.problem(row.number, "geboortedatum", _("does not agree with the national number (%(date)s)") % {
+                "date": encoded.strftime("%d/%m/%Y")})
+            ok = False
+        if row.end and row.end < row.start:
+            self.problem(row.number, "traject_einde", _("the end is before the start (%(start)s)") % {
+                "start": row.start.strftime("%d/%m/%Y")})
+            ok = False
+        if row.type == TrajectoryType.WERK_ZORG and row.end and row.end > werk_zorg_last_day(row.start):
+            self.problem(row.number, "traject_einde", _(
+                "a werk-zorgtraject lasts at most 18 months: the last day is %(last)s") % {
+                "last": werk_zorg_last_day(row.start).strftime("%d/%m/%Y")})
+            ok = False
+        if row.end and not row.outcome:
+            self.problem(row.number, "uitstroom", _("a trajectory with an end date needs an outcome"))
+            ok = False
+        if not row.end and row.outcome:
+            self.problem(row.number, "traject_einde", _("an outcome without an end date"))
+            ok = False
+        if row.type == TrajectoryType.TWE and not row.end and not (row.employer_name or row.employer_kbo):
+            self.problem(row.number, "werkgever", _("a running TWE has a workplace: name the employer"))
+            ok = False
+        return ok
+
+    def _check_person(self, row, names):
+        """The same national number is one person: names agree across rows and with the file."""
+        seen = names.setdefault(row.national_number, (row.number, row.first_name, row.last_name))
+        existing = self.clients.get(row.national_number)
+        if (seen[1].casefold(), seen[2].casefold()) != (row.first_name.casefold(), row.last_name.casefold()):
+            self.problem(row.number, "voornaam", _(
+                "the same national number as row %(row)s but another name (%(name)s)") % {
+                "row": seen[0], "name": f"{seen[1]} {seen[2]}"})
+        elif existing and (existing.first_name.casefold(), existing.last_name.casefold()) != (
+                row.first_name.casefold(), row.last_name.casefold()):
+            self.problem(row.number, "voornaam", _(
+                "this national number belongs to %(name)s in this organisation") % {"name": existing.full_name})
+
+    def _check_trajectories(self):
+        plan, running = self.plan, {}
+        twe_starts = {}
+        for row in plan.rows:
+            if row.type == TrajectoryType.TWE:
+                twe_starts.setdefault(row.national_number, []).append(row.start)
+        for (number, trajectory_type, start), trajectory in self.trajectories.items():
+            if trajectory_type == TrajectoryType.TWE:
+                twe_starts.setdefault(number, []).append(start)
+            if trajectory.status not in FINAL:
+                running[(number, trajectory_type)] = ("", start)
+        for row in plan.rows:
+            key = (row.national_number, row.type, row.start)
+            if row.type == TrajectoryType.NAZORG and not any(s <= row.start for s in twe_starts.get(
+                    row.national_number, [])):
+                self.problem(row.number, "traject_type", _("a nazorg follows a TWE: this client has none before it"))
+                continue
+            if not row.end and key not in self.trajectories:
+                other = running.get((row.national_number, row.type))
+                if other:
+                    self.problem(row.number, "traject_type", _(
+                        "this client already has a running %(type)s (since %(start)s)") % {
+                        "type": row.type, "start": other[1].strftime("%d/%m/%Y")})
+                    continue
+                running[(row.national_number, row.type)] = (row.number, row.start)
+            existing = self.trajectories.get(key)
+            if existing is None:
+                plan.new_trajectories.append(row)
+            elif (existing.end_date, existing.outcome) != (row.end, row.outcome):
+                plan.updated_trajectories.append((existing, row))
+            else:
+                plan.unchanged += 1
+        plan.new_clients = sorted({row.national_number for row in plan.rows} - set(self.clients))
+
+
+def plan_import(organisation, content, filename="", today=None):
+    """Read and check a file; raises reader.UnreadableFile when it cannot be read at all."""
+    return Planner(organisation, read_table(content, filename), today).run()
+
+
+@transaction.atomic
+def apply_import(plan, *, by):
+    """Write a valid plan: clients, employers, trajectories with their steps and workplaces, in
+    one transaction and with bulk operations."""
+    if not plan.valid:
+        raise ValueError("An invalid plan is never written.")
+    organisation = plan.organisation
+    first_rows = {}
+    for row in plan.rows:
+        first_rows.setdefault(row.national_number, row)
+    bulk_create_with_history([
+        Client(organisation=organisation, national_number=number, first_name=row.first_name, last_name=row.last_name,
+               birth_date=row.birth_date or national_number.birth_date_of(number), postcode=row.postcode,
+               municipality=row.municipality, leefloon_category=row.category, counsellor_id=row.counsellor_id,
+               status=Client.Status.ACTIVE)
+        for number, row in ((n, first_rows[n]) for n in plan.new_clients)], Client, default_user=by)
+    clients = {c.national_number: c for c in Client.objects.filter(organisation=organisation,
+                                                                   national_number__in=list(first_rows))}
+    employers = _employers(organisation, plan.new_trajectories + [row for _t, row in plan.updated_trajectories])
+    _create_trajectories(plan, clients, employers, by)
+    _update_trajectories(plan, by)
+    return {"clients": len(plan.new_clients), "trajectories": len(plan.new_trajectories),
+            "updated": len(plan.updated_trajectories)}
+
+
+def _employers(organisation, rows):
+    """Employers by KBO number when given, else by name (case-insensitive); missing ones created."""
+    existing = list(Employer.objects.filter(organisation=organisation).annotate(lower_name=Lower("name")))
+    by_kbo = {e.kbo_number: e for e in existing if e.kbo_number}
+    by_name = {e.lower_name: e for e in existing}
+    missing = {}
+    for row in rows:
+        if not (row.employer_kbo or row.employer_name):
+            continue
+        if row.employer_kbo in by_kbo or (not row.employer_kbo and row.employer_name.lower() in by_name):
+            continue
+        key = row.employer_kbo or row.employer_name.lower()
+        missing.setdefault(key, Employer(organisation=organisation, kbo_number=row.employer_kbo,
+                                         name=row.employer_name or row.employer_kbo))
+    created = Employer.objects.bulk_create(list(missing.values()))
+    for employer in created:
+        if employer.kbo_number:
+            by_kbo[employer.kbo_number] = employer
+        by_name[employer.name.lower()] = employer
+
+    def find(row):
+        if row.employer_kbo:
+            return by_kbo.get(row.employer_kbo)
+        return by_name.get(row.employer_name.lower()) if row.employer_name else None
+
+    return find
+
+
+def _status(row, today):
+    if row.end:
+        return Status.STOPGEZET if row.outcome == Outcome.STOPGEZET else Status.AFGEROND
+    return Status.LOPEND if row.start <= today else Status.AANGEMELD
+
+
+def _create_trajectories(plan, clients, find_employer, by):
+    """Two bulk inserts: first everything but nazorg, then nazorg, which follows a TWE that now
+    has its id (from this file or saved earlier)."""
+    today = timezone.localdate()
+    others = [row for row in plan.new_trajectories if row.type != TrajectoryType.NAZORG]
+    nazorg = [row for row in plan.new_trajectories if row.type == TrajectoryType.NAZORG]
+    events, placements = [], []
+    for rows in (others, nazorg):
+        if not rows:
+            continue
+        trajectories = [_trajectory(row, clients[row.national_number], by, today) for row in rows]
+        if rows is nazorg:
+            _link_nazorg(trajectories, clients)
+        created = bulk_create_with_history(trajectories, Trajectory, default_user=by)  # pks set (PG, SQLite)
+        for trajectory, row in zip(created, rows, strict=True):
+            events += _events(trajectory, by)
+            employer = find_employer(row)
+            if employer:
+                placements.append(Placement(trajectory=trajectory, employer=employer, function=IMPORTED_FUNCTION,
+                                            hours_per_week=IMPORTED_HOURS, start_date=row.start, end_date=row.end))
+    TrajectoryEvent.objects.bulk_create(events)
+    bulk_create_with_history(placements, Placement, default_user=by)
+
+
+def _trajectory(row, client, by, today):
+    status = _status(row, today)
+    return Trajectory(
+        client=client, type=row.type, status=status, start_date=row.start, end_date=row.end, outcome=row.outcome,
+        created_by=by, stop_reason=_("imported") if status == Status.STOPGEZET else "",
+        planned_end_date=werk_zorg_last_day(row.start) if row.type == TrajectoryType.WERK_ZORG else None,
+        next_evaluation_date=ama_next_evaluation(row.start) if row.type == TrajectoryType.AMA else None)
+
+
+def _link_nazorg(trajectories, clients):
+    """A nazorg follows the client's latest TWE that started on or before it (one query)."""
+    twes = {}
+    for twe in Trajectory.objects.filter(client__in=list(clients.values()), type=TrajectoryType.TWE):
+        twes.setdefault(twe.client_id, []).append(twe)
+    for trajectory in trajectories:
+        candidates = [t for t in twes.get(trajectory.client.pk, []) if t.start_date <= trajectory.start_date]
+        trajectory.follows = max(candidates, key=lambda t: t.start_date)
+
+
+def _events(trajectory, by):
+    def event(action, from_status, to_status, date):
+        return TrajectoryEvent(trajectory=trajectory, action=action, from_status=from_status, to_status=to_status,
+                               date=date, by=by, note=_("imported"))
+
+    events = [event(TrajectoryEvent.REGISTERED, "", Status.AANGEMELD, trajectory.start_date)]
+    if trajectory.status != Status.AANGEMELD:
+        events.append(event("start", Status.AANGEMELD, Status.LOPEND, trajectory.start_date))
+    if trajectory.status == Status.AFGEROND:
+        events.append(event("close", Status.LOPEND, Status.AFGEROND, trajectory.end_date))
+    elif trajectory.status == Status.STOPGEZET:
+        events.append(event("stop", Status.LOPEND, Status.STOPGEZET, trajectory.end_date))
+    return events
+
+
+def _update_trajectories(plan, by):
+    """A re-import that brings an end (and outcome) closes the trajectory as of that date."""
+    today = timezone.localdate()
+    changed, events = [], []
+    for trajectory, row in plan.updated_trajectories:
+        previous = trajectory.status
+        trajectory.end_date, trajectory.outcome = row.end, row.outcome
+        trajectory.status = _status(row, today)
+        if trajectory.status == Status.STOPGEZET and not trajectory.stop_reason:
+            trajectory.stop_reason = _("imported")
+        changed.append(trajectory)
+        if previous != trajectory.status and trajectory.status in FINAL:
+            action = "close" if trajectory.status == Status.AFGEROND else "stop"
+            events.append(TrajectoryEvent(trajectory=trajectory, action=action, from_status=previous,
+                                          to_status=trajectory.status, date=row.end, by=by, note=_("imported")))
+    Trajectory.objects.bulk_update(changed, ["end_date", "outcome", "status", "stop_reason"])
+    TrajectoryEvent.objects.bulk_create(events)
+    ends = {trajectory.pk: trajectory.end_date for trajectory in changed if trajectory.end_date}
+    open_placements = list(Placement.objects.filter(trajectory_id__in=list(ends), end_date__isnull=True))
+    for placement in open_placements:
+        placement.end_date = ends[placement.trajectory_id]
+    Placement.objects.bulk_update(open_placements, ["end_date"])

@@ -1,0 +1,54 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from caseload.importer import apply_import, plan_import
+from caseload.reader import UnreadableFile
+from organisations.models import CASE_FILE_ROLES, Organisation, Role, User
+
+
+class Command(BaseCommand):
+    help = "Imports a caseload (CSV or XLSX, CONTRACTS.md); nothing is written when any row is invalid."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--organisation", required=True, help="the organisation's code (slug)")
+        parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+
+    def handle(self, *args, file, organisation, dry_run, **options):
+        try:
+            target = Organisation.objects.get(slug=organisation)
+        except Organisation.DoesNotExist:
+            raise CommandError(_("Organisation “%(slug)s” does not exist.") % {"slug": organisation}) from None
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(_("File “%(file)s” does not exist.") % {"file": file})
+        try:
+            plan = plan_import(target, path.read_bytes(), path.name)
+        except UnreadableFile as error:
+            self.stderr.write(f"{path.name}: {error}")
+            sys.exit(1)
+        if not plan.valid:
+            for problem in plan.problems:
+                self.stderr.write(str(problem))
+            self.stderr.write(_("%(count)s problems: nothing was imported.") % {"count": len(plan.problems)})
+            sys.exit(1)
+        self.stdout.write(_("%(rows)s rows: %(clients)s new clients, %(new)s new trajectories, %(updated)s updated, "
+                            "%(unchanged)s unchanged.") % {
+            "rows": len(plan.rows), "clients": len(plan.new_clients), "new": len(plan.new_trajectories),
+            "updated": len(plan.updated_trajectories), "unchanged": plan.unchanged})
+        if dry_run:
+            self.stdout.write(_("Dry run: nothing was written."))
+            return
+        apply_import(plan, by=self._importer(target))
+        self.stdout.write(_("Imported."))
+
+    def _importer(self, organisation):
+        """Who the import is recorded as: the head of service, else another case-file user."""
+        users = User.objects.filter(organisation=organisation, is_active=True, role__in=CASE_FILE_ROLES)
+        user = users.filter(role=Role.HEAD).order_by("pk").first() or users.order_by("pk").first()
+        if user is None:
+            raise CommandError(_("The organisation has no head of service or counsellor yet to record the import."))
+        return user

@@ -1,0 +1,90 @@
+"""Reads a caseload file (CSV with ; or , in UTF-8, with or without BOM, or Windows-1252; or the
+first sheet of an XLSX) into a header and rows, or says in Dutch why it cannot."""
+
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read; the message says why, in Dutch."""
+
+
+@dataclass
+class Table:
+    header: list  # lower-cased column names
+    rows: list  # (row number as a spreadsheet shows it, {column: text})
+
+
+def read_table(content, filename=""):
+    if not content or not content.strip():
+        raise UnreadableFile(_("The file is empty."))
+    if content[:2] == b"PK":
+        return _read_xlsx(content)
+    return _read_csv(_decode(content))
+
+
+def _decode(content):
+    if b"\x00" in content[:2048]:
+        raise UnreadableFile(_("This is not a CSV or XLSX file (it contains binary data)."))
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Belgian spreadsheet exports are often Windows-1252 ("é" as a single byte).
+        return content.decode("cp1252", errors="replace")
+
+
+def _read_csv(text):
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records = [(number, record) for number, record in enumerate(reader, start=1)
+               if any(cell.strip() for cell in record)]
+    return _table(records)
+
+
+def _read_xlsx(content):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise UnreadableFile(_("This is not a CSV or XLSX file.")) from error
+    sheet = workbook.worksheets[0] if workbook.worksheets else None
+    if sheet is None:
+        raise UnreadableFile(_("The XLSX file has no sheet."))
+    records = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = ["" if value is None else _cell_text(value) for value in values]
+        if any(cell.strip() for cell in cells):
+            records.append((number, cells))
+    workbook.close()
+    if not records:
+        raise UnreadableFile(_("The first sheet of the XLSX file is empty."))
+    return _table(records)
+
+
+def _cell_text(value):
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _table(records):
+    if not records:
+        raise UnreadableFile(_("The file is empty."))
+    (_header_row, header), *body = records
+    columns = [cell.strip().lower() for cell in header]
+    rows = [(number, {column: (cells[index].strip() if index < len(cells) else "")
+                      for index, column in enumerate(columns) if column})
+            for number, cells in body]
+    return Table(header=[column for column in columns if column], rows=rows)
