@@ -13,6 +13,7 @@ class AccessLog(models.Model):
         OPENED = "geopend", _("opened the case file")
         SENSITIVE_READ = "gevoelig_gelezen", _("read medical or psychological details")
         HISTORY_READ = "historiek_gelezen", _("read the change history")
+        EXPORTED = "geexporteerd", _("downloaded an export")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("user"))

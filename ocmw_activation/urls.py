@@ -19,5 +19,6 @@ urlpatterns = [
     path("clienten/<int:client_pk>/werkposten/", employer_views.client_matches, name="client_matches"),
     path("werkgevers/", include("employers.urls")),
     path("opvolging/", include("reminders.urls")),
+    path("caseload/", include("caseload.urls")),
     path("beheer/django/", admin.site.urls),
 ]

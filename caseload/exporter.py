@@ -1,0 +1,64 @@
+"""The caseload in the import format (CONTRACTS.md), so that an export imports back unchanged.
+One row per trajectory; a client without any trajectory has no row (the format requires a type)."""
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+from clients import national_number
+from trajectories.models import Placement, Trajectory
+
+from .importer import COLUMNS
+
+
+def caseload_rows(organisation):
+    """The rows, in a stable order, with two queries whatever the size."""
+    trajectories = (Trajectory.objects.filter(client__organisation=organisation)
+                    .select_related("client__counsellor")
+                    .order_by("client__national_number", "start_date", "type", "pk"))
+    first_employer = {}
+    for placement in (Placement.objects.filter(trajectory__client__organisation=organisation)
+                      .select_related("employer").order_by("trajectory_id", "start_date", "pk")):
+        first_employer.setdefault(placement.trajectory_id, placement.employer)
+    rows = []
+    for trajectory in trajectories:
+        client, employer = trajectory.client, first_employer.get(trajectory.pk)
+        rows.append({
+            "rijksregisternummer": national_number.display(client.national_number),
+            "voornaam": client.first_name,
+            "achternaam": client.last_name,
+            "geboortedatum": client.birth_date.isoformat() if client.birth_date else "",
+            "postcode": client.postcode,
+            "gemeente": client.municipality,
+            "leefloon_categorie": client.leefloon_category,
+            "traject_type": trajectory.type,
+            "traject_start": trajectory.start_date.isoformat(),
+            "traject_einde": trajectory.end_date.isoformat() if trajectory.end_date else "",
+            "uitstroom": trajectory.outcome,
+            "werkgever": employer.name if employer else "",
+            "werkgever_kbo": employer.kbo_display if employer and employer.kbo_number else "",
+            "trajectbegeleider": client.counsellor.email if client.counsellor else "",
+        })
+    return rows
+
+
+def as_csv(organisation):
+    """UTF-8 with a BOM and ';' (what Belgian spreadsheet programs open directly)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(caseload_rows(organisation))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def as_xlsx(organisation):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "caseload"
+    sheet.append(COLUMNS)
+    for row in caseload_rows(organisation):
+        sheet.append([row[column] for column in COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
