@@ -195,3 +195,46 @@ def test_the_import_uses_a_fixed_number_of_queries(world, tmp_path):
         return len(context)
 
     assert queries(5) == queries(20)  # SQLite splits bigger inserts in batches of 999 values
+
+
+class TestInTheBrowser:
+    """The same import for the head of service: upload, preview, confirm."""
+
+    def upload(self, http, content, name="caseload.csv"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.urls import reverse
+
+        return http.post(reverse("caseload:import"), {"file": SimpleUploadedFile(name, content)}, follow=True)
+
+    def test_preview_then_confirm(self, world, login):
+        from django.urls import reverse
+
+        http = login(world.hilde)
+        preview = self.upload(http, csv_text(*GOOD).encode())
+        plan = preview.context["plan"]
+        assert plan.valid and len(plan.new_clients) == 2 and len(plan.new_trajectories) == 4
+        assert nothing_written(world)  # a preview writes nothing
+        upload = preview.context["upload"]
+        http.post(reverse("caseload:import_confirm", args=[upload.pk]))
+        assert Client.objects.filter(national_number="85073003328").exists()
+
+    def test_a_file_with_problems_lists_them_and_cannot_be_confirmed(self, world, login):
+        from django.urls import reverse
+
+        http = login(world.hilde)
+        preview = self.upload(http, csv_text("85.07.30-033.27;Jonas;Peeters;opleiding;2025-01-06;;;;;").encode())
+        assert preview.status_code == 422
+        assert "De controlecijfers" in preview.content.decode()
+        http.post(reverse("caseload:import_confirm", args=[preview.context["upload"].pk]))
+        assert nothing_written(world)
+
+    def test_an_unreadable_file_says_so(self, world, login):
+        preview = self.upload(login(world.hilde), b"%PDF-1.4\x00binary", name="scan.pdf")
+        assert "geen CSV- of XLSX-bestand" in preview.content.decode()
+
+    def test_only_the_head_and_only_her_own_upload(self, world, login):
+        from django.urls import reverse
+
+        assert login(world.alice).get(reverse("caseload:import")).status_code == 403
+        upload = self.upload(login(world.hilde), csv_text(*GOOD).encode()).context["upload"]
+        assert login(world.olga).get(reverse("caseload:import_preview", args=[upload.pk])).status_code == 404
