@@ -1,14 +1,18 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import AccessLog
-from organisations.permissions import head_required
+from clients import selectors as client_selectors
+from organisations.permissions import case_file_access, head_required
 
 from . import exporter
+from . import subject_access as subject_access_module
 from .forms import UploadForm
 from .importer import apply_import, plan_import
 from .models import Upload
@@ -78,3 +82,31 @@ def import_confirm(request, pk):
     messages.success(request, _("Imported: %(clients)s new clients, %(trajectories)s new trajectories, "
                                 "%(updated)s updated.") % result)
     return redirect("clients:list")
+
+
+@case_file_access
+def subject_access(request, client_pk, extension):
+    """The client's complete file for a subject-access request: for the assigned counsellor and the
+    head (it holds the medical and psychological details), and logged."""
+    client = client_selectors.client_for(request.user, client_pk)
+    if not request.user.can_read_sensitive(client):
+        raise PermissionDenied
+    if extension not in ("json", "pdf"):
+        raise Http404
+    subject_access_data = subject_access_module.client_file(client)
+    subject_access_module.log_export(request.user, client, extension)
+    filename = f"inzage-{client.national_number}-{timezone.localdate().isoformat()}.{extension}"
+    if extension == "json":
+        response = JsonResponse(subject_access_data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    else:
+        response = HttpResponse(_pdf(request, subject_access_data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _pdf(request, data):
+    from weasyprint import HTML  # loaded on demand: it needs the Pango system library
+
+    dossier = [(key, ", ".join(value) if isinstance(value, list) else value) for key, value in data["dossier"].items()]
+    html = render_to_string("caseload/subject_access.html", {"data": data, "dossier": dossier}, request=request)
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from caseload import views as caseload_views
 from employers import views as employer_views
 from organisations.forms import EmailAuthenticationForm, InvitationAwarePasswordResetForm
 from organisations.views import healthz
@@ -20,5 +21,6 @@ urlpatterns = [
     path("werkgevers/", include("employers.urls")),
     path("opvolging/", include("reminders.urls")),
     path("caseload/", include("caseload.urls")),
+    path("clienten/<int:client_pk>/inzage.<str:extension>", caseload_views.subject_access, name="subject_access"),
     path("beheer/django/", admin.site.urls),
 ]
