@@ -1,0 +1,40 @@
+"""The yearly report for the council as a PDF (WeasyPrint) or JSON, from reporting.yearly only.
+It holds no name, national number or case note: only the figures."""
+
+import json
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from trajectories.rules import Outcome, TrajectoryType
+
+from .yearly import yearly_figures
+
+
+def report_context(organisation, year):
+    figures, previous = yearly_figures(organisation, year), yearly_figures(organisation, year - 1)
+    types = []
+    for code, label in TrajectoryType.choices:
+        now, before = figures["trajecten"][code], previous["trajecten"][code]
+        types.append({
+            "code": code, "label": label, "gevolgd": now["gevolgd"], "lopend": now["lopend"],
+            "gevolgd_vorig_jaar": before["gevolgd"], "verschil": now["gevolgd"] - before["gevolgd"],
+            "uitstroom": [(outcome_label, now["uitstroom"][outcome]) for outcome, outcome_label in Outcome.choices],
+            "uitstroom_totaal": sum(now["uitstroom"].values()),
+        })
+    return {"organisation": organisation, "year": year, "figures": figures, "types": types,
+            "followed": sum(t["gevolgd"] for t in types), "to_work": sum(
+                figures["trajecten"][code]["uitstroom"][Outcome.WERK] for code in TrajectoryType.values),
+            "made_at": timezone.localtime()}
+
+
+def render_pdf(organisation, year):
+    from weasyprint import HTML  # loaded on demand: it needs the Pango system library
+
+    with translation.override("nl-be"):
+        html = render_to_string("reporting/yearly_report.html", report_context(organisation, year))
+    return HTML(string=html).write_pdf()
+
+
+def render_json(organisation, year):
+    return json.dumps(yearly_figures(organisation, year), ensure_ascii=False, indent=2).encode()
