@@ -43,12 +43,25 @@ def caseload_rows(organisation):
     return rows
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value):
+    """A spreadsheet must not run a cell as a formula (a client named '=HYPERLINK(...)'): such a
+    cell gets a leading ', which the import takes off again."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def _safe_rows(organisation):
+    return [{column: _safe(value) for column, value in row.items()} for row in caseload_rows(organisation)]
+
+
 def as_csv(organisation):
     """UTF-8 with a BOM and ';' (what Belgian spreadsheet programs open directly)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";", lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(caseload_rows(organisation))
+    writer.writerows(_safe_rows(organisation))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -57,8 +70,11 @@ def as_xlsx(organisation):
     sheet = workbook.active
     sheet.title = "caseload"
     sheet.append(COLUMNS)
-    for row in caseload_rows(organisation):
+    for row in _safe_rows(organisation):
         sheet.append([row[column] for column in COLUMNS])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.data_type = "s"  # text, never a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -6,19 +6,29 @@ operations, and only when no row is invalid."""
 import datetime
 from dataclasses import dataclass, field
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clients import national_number
 from clients.models import Client
 from employers.models import Employer, compact_kbo, validate_kbo
 from organisations.models import CASE_FILE_ROLES, User
 from trajectories.models import Placement, Trajectory, TrajectoryEvent
-from trajectories.rules import FINAL, Outcome, Status, TrajectoryType, ama_next_evaluation, werk_zorg_last_day
+from trajectories.rules import (
+    FINAL,
+    NAZORG_CAN_FOLLOW,
+    RUNNING,
+    Outcome,
+    Status,
+    TrajectoryType,
+    ama_next_evaluation,
+    werk_zorg_last_day,
+)
 
 from .reader import read_table
 
@@ -27,6 +37,7 @@ COLUMNS = ["rijksregisternummer", "voornaam", "achternaam", "geboortedatum", "po
            "werkgever_kbo", "trajectbegeleider"]
 REQUIRED = ["rijksregisternummer", "voornaam", "achternaam", "traject_type", "traject_start"]
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+LENGTHS = {"voornaam": 100, "achternaam": 100, "gemeente": 100, "werkgever": 200}
 # A placement needs a function and hours; the import format carries neither, so an imported
 # workplace says where it came from and the counsellor completes it.
 IMPORTED_FUNCTION = "(uit import)"
@@ -108,16 +119,28 @@ class Planner:
     def run(self):
         if self._check_header():
             names = {}
-            for number, cells in self.table.rows:
+            for number, cells, extra in self.table.rows:
+                if extra:
+                    self.problem(number, "-", _("more cells than there are columns: %(cells)s") % {
+                        "cells": ", ".join(extra[:3])})
+                    continue
                 row = self._row(number, cells)
                 if row:
                     self._check_person(row, names)
                     self.plan.rows.append(row)
+            self._check_employers()
             self._check_trajectories()
         return self.plan
 
     def _check_header(self):
-        unknown = [column for column in self.table.header if column not in COLUMNS]
+        seen = set()
+        for column in self.table.header:
+            if not column:
+                self.problem(1, "-", _("a column without a name"))
+            elif column in seen:
+                self.problem(1, column, _("this column appears twice"))
+            seen.add(column)
+        unknown = [column for column in self.table.header if column and column not in COLUMNS]
         for column in unknown:
             self.problem(1, column, _("unknown column (the columns are: %(columns)s)") % {
                 "columns": ", ".join(COLUMNS)})
@@ -134,6 +157,8 @@ class Planner:
             if not cells.get(column):
                 self.problem(number, column, _("this column is required"))
         number_text = national_number.compact(cells.get("rijksregisternummer", ""))
+        if number_text.isdigit() and len(number_text) == 10:  # a spreadsheet number lost its leading zero
+            number_text = number_text.zfill(11)
         if number_text:
             try:
                 national_number.validate_national_number(number_text)
@@ -147,12 +172,21 @@ class Planner:
                 except ValueError:
                     self.problem(number, column, _("“%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY)") % {
                         "value": cells[column]})
+                    continue
+                if not datetime.date(1900, 1, 1) <= dates[column] <= self.today + relativedelta(years=10):
+                    self.problem(number, column, _("%(value)s is outside the years this product accepts") % {
+                        "value": cells[column]})
         self._check_codes(number, cells)
         counsellor_email = cells.get("trajectbegeleider", "").lower()
         if counsellor_email and counsellor_email not in self.counsellors:
             self.problem(number, "trajectbegeleider", _("“%(email)s” is not a counsellor of this organisation") % {
                 "email": cells["trajectbegeleider"]})
+        for column, limit in LENGTHS.items():
+            if len(cells.get(column, "")) > limit:
+                self.problem(number, column, _("at most %(limit)s characters") % {"limit": limit})
         kbo = compact_kbo(cells.get("werkgever_kbo", ""))
+        if kbo.isdigit() and len(kbo) == 9:
+            kbo = kbo.zfill(10)
         if kbo:
             try:
                 validate_kbo(kbo)
@@ -206,8 +240,14 @@ class Planner:
         if not row.end and row.outcome:
             self.problem(row.number, "traject_einde", _("an outcome without an end date"))
             ok = False
-        if row.type == TrajectoryType.TWE and not row.end and not (row.employer_name or row.employer_kbo):
+        running = not row.end and row.start <= self.today
+        if row.type == TrajectoryType.TWE and running and not (row.employer_name or row.employer_kbo):
             self.problem(row.number, "werkgever", _("a running TWE has a workplace: name the employer"))
+            ok = False
+        if row.type == TrajectoryType.WERK_ZORG and running and self.today > werk_zorg_last_day(row.start):
+            self.problem(row.number, "traject_einde", _(
+                "a werk-zorgtraject lasts at most 18 months: give its end (at the latest %(last)s)") % {
+                "last": werk_zorg_last_day(row.start).strftime("%d/%m/%Y")})
             ok = False
         return ok
 
@@ -224,6 +264,26 @@ class Planner:
             self.problem(row.number, "voornaam", _(
                 "this national number belongs to %(name)s in this organisation") % {"name": existing.full_name})
 
+    def _check_employers(self):
+        """One employer per name in the file and in the organisation: a name may not come with two
+        KBO numbers, nor with another KBO than the stored employer of that name."""
+        stored = {name.lower(): kbo for name, kbo in Employer.objects.filter(
+            organisation=self.organisation).values_list("name", "kbo_number")}
+        seen = {}
+        for row in self.plan.rows:
+            if not row.employer_name:
+                continue
+            name = row.employer_name.lower()
+            kbo = row.employer_kbo or stored.get(name, "")
+            if row.employer_kbo and stored.get(name) and stored[name] != row.employer_kbo:
+                self.problem(row.number, "werkgever_kbo", _(
+                    "%(name)s is known with another enterprise number") % {"name": row.employer_name})
+            elif row.employer_kbo and seen.get(name) and seen[name][1] and seen[name][1] != row.employer_kbo:
+                self.problem(row.number, "werkgever_kbo", _(
+                    "row %(row)s gives %(name)s another enterprise number") % {
+                    "row": seen[name][0], "name": row.employer_name})
+            seen.setdefault(name, (row.number, kbo))
+
     def _check_trajectories(self):
         plan, running = self.plan, {}
         twe_starts = {}
@@ -231,17 +291,27 @@ class Planner:
             if row.type == TrajectoryType.TWE:
                 twe_starts.setdefault(row.national_number, []).append(row.start)
         for (number, trajectory_type, start), trajectory in self.trajectories.items():
-            if trajectory_type == TrajectoryType.TWE:
+            if trajectory_type == TrajectoryType.TWE and trajectory.status in NAZORG_CAN_FOLLOW:
                 twe_starts.setdefault(number, []).append(start)
-            if trajectory.status not in FINAL:
+            if trajectory.status in RUNNING:
                 running[(number, trajectory_type)] = ("", start)
+        seen = {}
         for row in plan.rows:
             key = (row.national_number, row.type, row.start)
+            if key in seen:
+                first = seen[key]
+                if (first.end, first.outcome) == (row.end, row.outcome):
+                    plan.unchanged += 1  # the same row twice
+                else:
+                    self.problem(row.number, "traject_start", _("the same trajectory as row %(row)s, but different") % {
+                        "row": first.number})
+                continue
+            seen[key] = row
             if row.type == TrajectoryType.NAZORG and not any(s <= row.start for s in twe_starts.get(
                     row.national_number, [])):
                 self.problem(row.number, "traject_type", _("a nazorg follows a TWE: this client has none before it"))
                 continue
-            if not row.end and key not in self.trajectories:
+            if not row.end and row.start <= self.today and key not in self.trajectories:
                 other = running.get((row.national_number, row.type))
                 if other:
                     self.problem(row.number, "traject_type", _(
@@ -252,7 +322,15 @@ class Planner:
             existing = self.trajectories.get(key)
             if existing is None:
                 plan.new_trajectories.append(row)
-            elif (existing.end_date, existing.outcome) != (row.end, row.outcome):
+            elif (existing.end_date, existing.outcome) == (row.end, row.outcome):
+                plan.unchanged += 1
+            elif existing.status in FINAL:
+                # A file never reopens or rewrites what was closed in the case file.
+                self.problem(row.number, "traject_einde", _(
+                    "this trajectory was already closed on %(day)s (%(outcome)s); change it in the case file") % {
+                    "day": existing.end_date.strftime("%d/%m/%Y") if existing.end_date else "—",
+                    "outcome": existing.get_outcome_display() or "—"})
+            elif row.end:
                 plan.updated_trajectories.append((existing, row))
             else:
                 plan.unchanged += 1
@@ -282,38 +360,36 @@ def apply_import(plan, *, by):
         for number, row in ((n, first_rows[n]) for n in plan.new_clients)], Client, default_user=by)
     clients = {c.national_number: c for c in Client.objects.filter(organisation=organisation,
                                                                    national_number__in=list(first_rows))}
-    employers = _employers(organisation, plan.new_trajectories + [row for _t, row in plan.updated_trajectories])
+    employers = _employers(organisation, plan.new_trajectories, by)
     _create_trajectories(plan, clients, employers, by)
     _update_trajectories(plan, by)
     return {"clients": len(plan.new_clients), "trajectories": len(plan.new_trajectories),
             "updated": len(plan.updated_trajectories)}
 
 
-def _employers(organisation, rows):
-    """Employers by KBO number when given, else by name (case-insensitive); missing ones created."""
+def _employers(organisation, rows, by):
+    """Employers by KBO number when it is known, else by name (case-insensitive; the planner made
+    sure a name has one KBO); missing ones created, with their history."""
     existing = list(Employer.objects.filter(organisation=organisation).annotate(lower_name=Lower("name")))
     by_kbo = {e.kbo_number: e for e in existing if e.kbo_number}
     by_name = {e.lower_name: e for e in existing}
+
+    def find(row):
+        if row.employer_kbo and row.employer_kbo in by_kbo:
+            return by_kbo[row.employer_kbo]
+        return by_name.get(row.employer_name.lower()) if row.employer_name else None
+
     missing = {}
     for row in rows:
-        if not (row.employer_kbo or row.employer_name):
-            continue
-        if row.employer_kbo in by_kbo or (not row.employer_kbo and row.employer_name.lower() in by_name):
-            continue
-        key = row.employer_kbo or row.employer_name.lower()
-        missing.setdefault(key, Employer(organisation=organisation, kbo_number=row.employer_kbo,
-                                         name=row.employer_name or row.employer_kbo))
-    created = Employer.objects.bulk_create(list(missing.values()))
-    for employer in created:
+        if (row.employer_kbo or row.employer_name) and find(row) is None:
+            key = row.employer_name.lower() or row.employer_kbo
+            employer = missing.setdefault(key, Employer(organisation=organisation, kbo_number=row.employer_kbo,
+                                                        name=row.employer_name or row.employer_kbo))
+            employer.kbo_number = employer.kbo_number or row.employer_kbo
+    for employer in bulk_create_with_history(list(missing.values()), Employer, default_user=by):
         if employer.kbo_number:
             by_kbo[employer.kbo_number] = employer
         by_name[employer.name.lower()] = employer
-
-    def find(row):
-        if row.employer_kbo:
-            return by_kbo.get(row.employer_kbo)
-        return by_name.get(row.employer_name.lower()) if row.employer_name else None
-
     return find
 
 
@@ -396,10 +472,11 @@ def _update_trajectories(plan, by):
             action = "close" if trajectory.status == Status.AFGEROND else "stop"
             events.append(TrajectoryEvent(trajectory=trajectory, action=action, from_status=previous,
                                           to_status=trajectory.status, date=row.end, by=by, note=_("imported")))
-    Trajectory.objects.bulk_update(changed, ["end_date", "outcome", "status", "stop_reason"])
+    bulk_update_with_history(changed, Trajectory, ["end_date", "outcome", "status", "stop_reason"], batch_size=500,
+                             default_user=by)
     TrajectoryEvent.objects.bulk_create(events)
     ends = {trajectory.pk: trajectory.end_date for trajectory in changed if trajectory.end_date}
     open_placements = list(Placement.objects.filter(trajectory_id__in=list(ends), end_date__isnull=True))
     for placement in open_placements:
         placement.end_date = ends[placement.trajectory_id]
-    Placement.objects.bulk_update(open_placements, ["end_date"])
+    bulk_update_with_history(open_placements, Placement, ["end_date"], batch_size=500, default_user=by)

@@ -4,7 +4,6 @@ first sheet of an XLSX) into a header and rows, or says in Dutch why it cannot."
 import csv
 import datetime
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -16,8 +15,8 @@ class UnreadableFile(Exception):
 
 @dataclass
 class Table:
-    header: list  # lower-cased column names
-    rows: list  # (row number as a spreadsheet shows it, {column: text})
+    header: list  # lower-cased column names, as in the file (empty or repeated ones are problems)
+    rows: list  # (row number as a spreadsheet shows it, {column: text}, [cells beyond the header])
 
 
 def read_table(content, filename=""):
@@ -48,28 +47,39 @@ def _read_csv(text):
     return _table(records)
 
 
+MAX_ROWS = 100_000
+MAX_COLUMNS = 40
+
+
 def _read_xlsx(content):
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise UnreadableFile(_("The XLSX file has no sheet."))
+        sheet.reset_dimensions()  # a stated size of a million empty cells must not cost minutes
+        records = []
+        for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+            if number > MAX_ROWS + 1:
+                raise UnreadableFile(_("A caseload file has at most %(rows)s rows.") % {"rows": MAX_ROWS})
+            cells = ["" if value is None else _cell_text(value) for value in values]
+            if any(cell.strip() for cell in cells):
+                records.append((number, cells))
+        workbook.close()
+    except UnreadableFile:
+        raise
+    except Exception as error:  # noqa: BLE001 - any damage inside the workbook: the file is unreadable
         raise UnreadableFile(_("This is not a CSV or XLSX file.")) from error
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None:
-        raise UnreadableFile(_("The XLSX file has no sheet."))
-    records = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if value is None else _cell_text(value) for value in values]
-        if any(cell.strip() for cell in cells):
-            records.append((number, cells))
-    workbook.close()
     if not records:
         raise UnreadableFile(_("The first sheet of the XLSX file is empty."))
     return _table(records)
 
 
 def _cell_text(value):
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
     if isinstance(value, datetime.date):
@@ -79,12 +89,25 @@ def _cell_text(value):
     return str(value)
 
 
+def _unquote(text):
+    """Exports put ' before a cell that starts like a formula; reading takes it off again."""
+    text = text.strip()
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_STARTS else text
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _table(records):
     if not records:
         raise UnreadableFile(_("The file is empty."))
     (_header_row, header), *body = records
     columns = [cell.strip().lower() for cell in header]
-    rows = [(number, {column: (cells[index].strip() if index < len(cells) else "")
-                      for index, column in enumerate(columns) if column})
-            for number, cells in body]
-    return Table(header=[column for column in columns if column], rows=rows)
+    while columns and not columns[-1]:
+        columns.pop()
+    rows = [(number, cells) for number, cells in body]
+    return Table(header=columns, rows=[
+        (number, {column: _unquote(cells[index]) if index < len(cells) else ""
+                  for index, column in enumerate(columns) if column},
+         [cell for cell in cells[len(columns):] if cell.strip()])
+        for number, cells in rows])

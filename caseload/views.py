@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
@@ -46,7 +48,9 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
-        Upload.objects.filter(organisation=request.user.organisation, uploaded_by=request.user).delete()
+        # An upload holds a whole caseload: one per person, and none older than a day.
+        Upload.objects.filter(uploaded_by=request.user).delete()
+        Upload.objects.filter(uploaded_at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
         upload = Upload.objects.create(organisation=request.user.organisation, uploaded_by=request.user,
                                        filename=file.name[:200], content=file.read())
         return redirect("caseload:import_preview", pk=upload.pk)
@@ -73,6 +77,9 @@ def import_preview(request, pk):
 @require_POST
 @head_required
 def import_confirm(request, pk):
+    # One confirmation per upload: a second click waits for the first and then finds no upload.
+    get_object_or_404(Upload.objects.select_for_update(), pk=pk, organisation=request.user.organisation,
+                      uploaded_by=request.user)
     upload, plan, unreadable = _upload_and_plan(request, pk)
     if unreadable or not plan.valid:
         messages.error(request, _("This file has problems: nothing was imported."))
@@ -95,7 +102,7 @@ def subject_access(request, client_pk, extension):
         raise Http404
     subject_access_data = subject_access_module.client_file(client)
     subject_access_module.log_export(request.user, client, extension)
-    filename = f"inzage-{client.national_number}-{timezone.localdate().isoformat()}.{extension}"
+    filename = f"inzage-dossier-{client.pk}-{timezone.localdate().isoformat()}.{extension}"
     if extension == "json":
         response = JsonResponse(subject_access_data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     else:

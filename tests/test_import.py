@@ -20,7 +20,7 @@ GOOD = [
     "85.07.30-033.28;Jonas;Peeters;voortraject;2025-01-06;31/03/2025;opleiding;;;alice@example.be",
     "85.07.30-033.28;Jonas;Peeters;twe;2025-04-01;2026-03-31;werk;Bakkerij Dewulf;0403.170.701;alice@example.be",
     "85.07.30-033.28;Jonas;Peeters;nazorg;2026-03-15;;;;;alice@example.be",
-    "90.02.01-002.29;Sara;Janssens;werk_zorg;01/03/2025;;;;;",
+    "90.02.01-002.29;Sara;Janssens;werk_zorg;01/12/2025;;;;;",
 ]
 
 
@@ -59,7 +59,7 @@ def test_a_valid_file_imports_clients_trajectories_and_employers(world, tmp_path
     assert trajectories["nazorg"].follows == trajectories["twe"] and trajectories["nazorg"].status == "lopend"
     assert trajectories["twe"].placements.get().employer.kbo_number == "0403170701"
     sara = Trajectory.objects.get(client__national_number="90020100229")
-    assert sara.planned_end_date == datetime.date(2026, 8, 31)
+    assert sara.planned_end_date == datetime.date(2027, 5, 31)
     assert "2 nieuwe cliënten" in out
 
 
@@ -238,3 +238,83 @@ class TestInTheBrowser:
         assert login(world.alice).get(reverse("caseload:import")).status_code == 403
         upload = self.upload(login(world.hilde), csv_text(*GOOD).encode()).context["upload"]
         assert login(world.olga).get(reverse("caseload:import_preview", args=[upload.pk])).status_code == 404
+
+
+class TestWhatTheReviewFound:
+    def test_more_cells_than_columns_duplicate_and_nameless_columns(self, world, tmp_path):
+        code, _out, err = run(write(tmp_path, csv_text(GOOD[0] + ";extra;cel")), world)
+        assert code == 1 and "rij 2, kolom -: meer cellen dan er kolommen zijn" in err
+        code, _out, err = run(write(tmp_path, csv_text(GOOD[0] + ";x", header=HEADER + ";voornaam")), world)
+        assert code == 1 and "kolom voornaam: deze kolom staat er twee keer" in err
+        assert nothing_written(world)
+
+    def test_identical_rows_count_once_and_conflicting_ones_are_named(self, world, tmp_path):
+        code, _out, _err = run(write(tmp_path, csv_text(GOOD[0], GOOD[0])), world)
+        assert code == 0 and Trajectory.objects.filter(type="voortraject").count() == 1
+        other = GOOD[0].replace("31/03/2025;opleiding", "30/04/2025;werk")
+        code, _out, err = run(write(tmp_path, csv_text(GOOD[0], other)), world)
+        assert code == 1 and "hetzelfde traject als rij 2" in err
+
+    def test_a_file_never_reopens_a_closed_trajectory(self, world, tmp_path):
+        run(write(tmp_path, csv_text(GOOD[0])), world)
+        reopened = GOOD[0].replace("31/03/2025;opleiding", ";")
+        code, _out, err = run(write(tmp_path, csv_text(reopened)), world)
+        assert code == 1 and "al afgesloten op 31/03/2025" in err
+        assert Trajectory.objects.get(type="voortraject").status == "afgerond"
+
+    @pytest.mark.parametrize("start", ["9999-06-01", "0025-01-06"])
+    def test_dates_outside_the_years_we_accept(self, world, tmp_path, start):
+        code, _out, err = run(write(tmp_path, csv_text(f"85.07.30-033.28;Jonas;Peeters;ama;{start};;;;;")), world)
+        assert code == 1 and "valt buiten de jaren" in err and nothing_written(world)
+
+    def test_a_running_werk_zorg_past_18_months(self, world, tmp_path):
+        code, _out, err = run(write(tmp_path, csv_text("85.07.30-033.28;Jonas;Peeters;werk_zorg;2020-01-01;;;;;")),
+                              world)
+        assert code == 1 and "hoogstens 18 maanden" in err
+
+    def test_an_employer_name_with_another_enterprise_number(self, world, tmp_path):
+        Employer.objects.create(organisation=world.menen, name="Bakkerij Dewulf", kbo_number="0403170701")
+        row = "85.07.30-033.28;Jonas;Peeters;twe;2025-04-01;;;Bakkerij Dewulf;0202.239.951;"
+        code, _out, err = run(write(tmp_path, csv_text(row)), world)
+        assert code == 1 and "kolom werkgever_kbo" in err and nothing_written(world)
+
+    def test_a_name_known_without_kbo_is_found_by_name(self, world, tmp_path):
+        row = f"85.07.30-033.28;Jonas;Peeters;twe;2025-04-01;;;{world.employer.name};0403.170.701;"
+        code, _out, err = run(write(tmp_path, csv_text(row)), world)
+        assert (code, err) == (0, "")
+        assert Employer.objects.filter(organisation=world.menen).count() == 1
+
+    def test_an_xlsx_number_that_lost_its_leading_zero(self, world, tmp_path):
+        base = "040405002"  # born 5 April 2004
+        number = int(base + f"{97 - int('2' + base) % 97:02d}")  # typed as a number: no leading zero
+        path = xlsx(tmp_path, [HEADER.split(";"), [number, "Lien", "Maes", "opleiding", "2025-01-06"]])
+        code, _out, err = run(path, world)
+        assert (code, err) == (0, "")
+
+    def test_a_damaged_xlsx(self, world, tmp_path):
+        import zipfile
+
+        good = xlsx(tmp_path, [HEADER.split(";")])
+        damaged = tmp_path / "damaged.xlsx"
+        with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                target.writestr(item, b"<broken" if item.filename.endswith("sheet1.xml") else data)
+        code, _out, err = run(damaged, world)
+        assert code == 1 and "geen CSV- of XLSX-bestand" in err
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_safely_and_imports_back(world, tmp_path):
+    from caseload import exporter
+
+    row = "85.07.30-033.28;=1+1;Peeters;opleiding;2025-01-06;;;;;"
+    assert run(write(tmp_path, csv_text(row)), world)[0] == 0
+    content = exporter.as_csv(world.menen)
+    assert ";'=1+1;Peeters;" in content.decode("utf-8-sig")
+    code, _out, err = run(write(tmp_path, content, name="export.csv"), world)  # imports back: unchanged
+    assert (code, err) == (0, "") and Client.objects.filter(first_name="=1+1").count() == 1
+    workbook = exporter.as_xlsx(world.menen)
+    from openpyxl import load_workbook
+
+    cells = [cell for row in load_workbook(io.BytesIO(workbook)).active.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)

@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from caseload.importer import apply_import, plan_import
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("File “%(file)s” does not exist.") % {"file": file})
+        importer = self._importer(target)
         try:
             plan = plan_import(target, path.read_bytes(), path.name)
         except UnreadableFile as error:
@@ -42,7 +44,11 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(_("Dry run: nothing was written."))
             return
-        apply_import(plan, by=self._importer(target))
+        try:
+            apply_import(plan, by=importer)
+        except DatabaseError as error:
+            self.stderr.write(_("The database refused the import, nothing was written: %(error)s") % {"error": error})
+            sys.exit(1)
         self.stdout.write(_("Imported."))
 
     def _importer(self, organisation):
