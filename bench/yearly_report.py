@@ -1,0 +1,84 @@
+"""Benchmark: render the yearly report (PDF and JSON) for an organisation with 10,000 clients and
+50,000 trajectories (issue 7). The query count must not grow with the data.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ocmw .venv/bin/python bench/yearly_report.py
+"""
+
+import argparse
+import datetime
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocmw_activation.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+
+def build(clients, per_client, seed=1):
+    from clients.models import Client
+    from organisations.models import Organisation, Role, User
+    from trajectories.models import Trajectory, TrajectoryEvent
+    from trajectories.rules import Outcome, TrajectoryType
+
+    rng = random.Random(seed)
+    organisation = Organisation.objects.create(slug="bench", name="OCMW Bench")
+    head = User.objects.create_user("dh@bench.be", None, role=Role.HEAD, organisation=organisation)
+    Client.objects.bulk_create((Client(organisation=organisation, national_number=f"{n:011d}", first_name="B",
+                                       last_name=f"C{n}") for n in range(clients)), batch_size=5000)
+    ids = list(Client.objects.filter(organisation=organisation).values_list("pk", flat=True))
+    outcomes = [o for o in Outcome.values if o != Outcome.STOPGEZET]
+
+    def trajectory(client_id, index):
+        start = datetime.date(2016, 1, 1) + datetime.timedelta(days=rng.randint(0, 3000))
+        end = start + datetime.timedelta(days=rng.randint(30, 500)) if rng.random() < 0.8 else None
+        return Trajectory(client_id=client_id, type=TrajectoryType.values[index % 6], start_date=start, end_date=end,
+                          outcome=rng.choice(outcomes) if end else "", status="afgerond" if end else "lopend",
+                          created_by=head)
+
+    Trajectory.objects.bulk_create((trajectory(pk, n) for pk in ids for n in range(per_client)), batch_size=5000)
+    TrajectoryEvent.objects.bulk_create(
+        (TrajectoryEvent(trajectory_id=pk, action="start", to_status="lopend", date=start, by=head)
+         for pk, start in Trajectory.objects.filter(client__organisation=organisation).values_list("pk", "start_date")),
+        batch_size=5000)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return organisation
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=10_000)
+    parser.add_argument("--trajectories-per-client", type=int, default=5)
+    parser.add_argument("--year", type=int, default=2020)
+    args = parser.parse_args()
+
+    from reporting.report import render_json, render_pdf
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        organisation = build(args.clients, args.trajectories_per_client)
+        print(f"clients: {args.clients}  trajectories: {args.clients * args.trajectories_per_client}  "
+              f"database: {connection.vendor}")
+        for label, render in (("json", render_json), ("pdf", render_pdf)):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                content = render(organisation, args.year)
+                seconds = time.perf_counter() - started
+            print(f"{label}: {seconds:.2f} s, {len(queries)} queries, {len(content)} bytes")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
