@@ -21,6 +21,7 @@ urlpatterns = [
     path("werkgevers/", include("employers.urls")),
     path("opvolging/", include("reminders.urls")),
     path("caseload/", include("caseload.urls")),
+    path("overzicht/", include("reporting.urls")),
     path("clienten/<int:client_pk>/inzage.<str:extension>", caseload_views.subject_access, name="subject_access"),
     path("beheer/django/", admin.site.urls),
 ]

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+urlpatterns = [path("", views.dashboard_view, name="dashboard")]
