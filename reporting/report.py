@@ -8,6 +8,8 @@ from django.utils import timezone, translation
 
 from trajectories.rules import Outcome, TrajectoryType
 
+from . import charts
+from .dashboard import dashboard
 from .yearly import yearly_figures
 
 
@@ -22,7 +24,9 @@ def report_context(organisation, year):
             "uitstroom": [(outcome_label, now["uitstroom"][outcome]) for outcome, outcome_label in Outcome.choices],
             "uitstroom_totaal": sum(now["uitstroom"].values()),
         })
+    months = dashboard(organisation, year, personal=False)["months"]
     return {"organisation": organisation, "year": year, "figures": figures, "types": types,
+            "flow_chart": charts.monthly_flow(months, year),
             "followed": sum(t["gevolgd"] for t in types), "to_work": sum(
                 figures["trajecten"][code]["uitstroom"][Outcome.WERK] for code in TrajectoryType.values),
             "made_at": timezone.localtime()}

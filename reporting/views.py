@@ -5,6 +5,7 @@ from django.utils import timezone
 from organisations.models import Role, User
 from organisations.permissions import aggregates_access
 
+from . import charts
 from .dashboard import dashboard
 
 
@@ -20,8 +21,12 @@ def dashboard_view(request):
     counsellor = None
     if user.is_head and request.GET.get("begeleider", "").isdigit():
         counsellor = get_object_or_404(User, pk=request.GET["begeleider"], organisation=user.organisation)
+    data = dashboard(user.organisation, year, counsellor, personal=user.is_head)
     return render(request, "reporting/dashboard.html", {
-        "data": dashboard(user.organisation, year, counsellor, personal=user.is_head),
+        "data": data,
+        "flow_chart": charts.monthly_flow(data["months"], year),
+        "outcome_chart": charts.outcomes(data["types"], data["outcome_labels"]) if data["types"][0]["outcomes"]
+        else "",
         "year": year, "years": range(this_year, this_year - 6, -1), "counsellor": counsellor,
         "counsellors": User.objects.filter(organisation=user.organisation, role=Role.COUNSELLOR) if user.is_head
         else [],

@@ -49,3 +49,10 @@ def test_a_fixed_number_of_queries(world, login):
     for _ in range(5):
         running_twe(ClientFactory(organisation=world.menen, counsellor=world.alice), world.alice, world.employer)
     assert count() == few
+
+
+def test_the_charts_are_svg_without_scripts(world, login):
+    response = login(world.hilde).get(reverse("reporting:dashboard"))
+    page = response.content.decode()
+    assert "<svg" in response.context["flow_chart"] and "Instroom en uitstroom per maand" in page
+    assert "<script" not in response.context["flow_chart"] + response.context["outcome_chart"]
