@@ -43,14 +43,6 @@ def birth_date_of(number):
         return None
 
 
-def gender_of(number):
-    """'M' or 'F' (odd or even sequence number), or None when the number does not say."""
-    try:
-        return module_for(number).get_gender(number)
-    except stdnum_errors.ValidationError:
-        return None
-
-
 def display(number):
     """85073003328 -> 85.07.30-033.28"""
     return nn.format(number) if number else ""

@@ -27,10 +27,6 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
         events = events.filter(trajectory__client__counsellor=counsellor)
     by_status = {(row["type"], row["status"]): row["n"] for row in trajectories.values("type", "status")
                  .annotate(n=Count("pk"))}
-    started = dict(events.filter(action="start", date__range=(first, last)).annotate(month=ExtractMonth("date"))
-                   .values("month").annotate(n=Count("pk")).values_list("month", "n"))
-    ended = dict(trajectories.filter(end_date__range=(first, last)).annotate(month=ExtractMonth("end_date"))
-                 .values("month").annotate(n=Count("pk")).values_list("month", "n"))
     duration = ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
     durations = {row["type"]: row["days"] for row in trajectories.filter(end_date__range=(first, last))
                  .values("type").annotate(days=Avg(duration))}
@@ -51,7 +47,7 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
         } for code, label in TrajectoryType.choices],
         "statuses": Status.choices,
         "outcome_labels": [label for _code, label in Outcome.choices],
-        "months": [(month, started.get(month, 0), ended.get(month, 0)) for month in range(1, 13)],
+        "months": monthly_flow(trajectories, events, first, last),
         "employers_active": Employer.objects.filter(
             organisation=organisation, kind=Employer.Kind.PARTNER, placements__start_date__lte=last).filter(
             Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=first)).distinct().count(),
@@ -59,6 +55,22 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
                                                      due_date__lt=timezone.localdate()).count(),
         "running_now": trajectories.filter(status__in=RUNNING).count(),
     }
+
+
+def monthly_flow(trajectories, events, first, last):
+    """[(month, trajectories started, trajectories ended)] for the twelve months, in two queries."""
+    started = dict(events.filter(action="start", date__range=(first, last)).annotate(month=ExtractMonth("date"))
+                   .values("month").annotate(n=Count("pk")).values_list("month", "n"))
+    ended = dict(trajectories.filter(end_date__range=(first, last)).annotate(month=ExtractMonth("end_date"))
+                 .values("month").annotate(n=Count("pk")).values_list("month", "n"))
+    return [(month, started.get(month, 0), ended.get(month, 0)) for month in range(1, 13)]
+
+
+def organisation_flow(organisation, year):
+    """The monthly flow of a whole organisation, for the yearly report."""
+    return monthly_flow(Trajectory.objects.filter(client__organisation=organisation).order_by(),
+                        TrajectoryEvent.objects.filter(trajectory__client__organisation=organisation).order_by(),
+                        datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
 
 def _days(value):

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from trajectories.rules import Outcome, TrajectoryType
 
 from . import charts
-from .dashboard import dashboard
+from .dashboard import organisation_flow
 from .yearly import yearly_figures
 
 
@@ -24,7 +24,7 @@ def report_context(organisation, year):
             "uitstroom": [(outcome_label, now["uitstroom"][outcome]) for outcome, outcome_label in Outcome.choices],
             "uitstroom_totaal": sum(now["uitstroom"].values()),
         })
-    months = dashboard(organisation, year, personal=False)["months"]
+    months = organisation_flow(organisation, year)
     return {"organisation": organisation, "year": year, "figures": figures, "types": types,
             "flow_chart": charts.monthly_flow(months, year),
             "followed": sum(t["gevolgd"] for t in types), "to_work": sum(

@@ -35,9 +35,8 @@ def test_display_groups_the_digits():
     assert nn.display("85073003328") == "85.07.30-033.28"
 
 
-def test_birth_date_and_gender_come_from_the_number():
+def test_the_birth_date_comes_from_the_number():
     assert nn.birth_date_of("85073003328") == datetime.date(1985, 7, 30)
-    assert nn.gender_of("85073003328") == "M"
 
 
 def test_born_from_2000_uses_the_prefixed_checksum():
