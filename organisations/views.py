@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.models import Competence, Interest
-from reporting.figures import caseload_overview
+from reporting.views import comparison_page
 
 from .forms import VOCABULARIES, InvitationAwarePasswordResetForm, UserForm, VocabularyTermForm
-from .models import Organisation, Role, User
+from .models import Organisation, User
 from .permissions import administrator_required
 
 
@@ -22,13 +22,10 @@ def home(request):
         return redirect("clients:list")
     if user.is_administrator:
         return redirect("user_list")
-    if user.role == Role.ALDERMAN and user.organisation_id:
-        organisations = [user.organisation]
-    elif user.role == Role.REGION_COORDINATOR and user.region_id:
-        organisations = list(user.region.members.all())
-    else:
-        organisations = list(Organisation.objects.all()) if user.is_superuser else []
-    return render(request, "reporting/overview.html", {"overview": caseload_overview(organisations)})
+    if user.sees_aggregates:
+        return redirect("reporting:dashboard")
+    organisations = list(Organisation.objects.order_by("name")) if user.is_superuser else []
+    return comparison_page(request, organisations)
 
 
 @administrator_required

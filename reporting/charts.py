@@ -42,3 +42,12 @@ def outcomes(types, labels):
     chart.x_labels = [str(label) for label in labels]
     chart.add(_("clients"), totals)
     return _render(chart)
+
+
+def comparison(data):
+    """Per member OCMW: clients followed (per type, added up) and clients who left for work."""
+    chart = _chart(pygal.Bar, _("Followed and to work per OCMW, %(year)s") % {"year": data["year"]})
+    chart.x_labels = [organisation.name for organisation in data["organisations"]]
+    chart.add(_("followed"), data["followed"])
+    chart.add(_("to work"), data["to_work"])
+    return _render(chart)

@@ -1,23 +1,24 @@
 """The diensthoofd's dashboard (and the schepen's, without anything personal): figures for one
-organisation and year, optionally one counsellor, in a fixed handful of aggregate queries."""
+organisation and year, optionally one counsellor, in a fixed handful of aggregate queries; and the
+region coordinator's comparison of the member OCMWs."""
 
 import datetime
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from clients.models import Client
-from employers.models import Employer
+from clients.models import Client, ContactMoment
 from reminders.models import Reminder
 from trajectories.models import Trajectory, TrajectoryEvent
 from trajectories.rules import RUNNING, Outcome, Status, TrajectoryType
 
-from .yearly import yearly_figures
+from .yearly import average_durations, partner_employers, year_bounds, yearly_figures, yearly_figures_by_organisation
 
 
 def dashboard(organisation, year, counsellor=None, *, personal=True):
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    first, last = year_bounds(year)
     clients = Client.objects.filter(organisation=organisation)
     trajectories = Trajectory.objects.filter(client__organisation=organisation).order_by()
     events = TrajectoryEvent.objects.filter(trajectory__client__organisation=organisation).order_by()
@@ -27,9 +28,8 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
         events = events.filter(trajectory__client__counsellor=counsellor)
     by_status = {(row["type"], row["status"]): row["n"] for row in trajectories.values("type", "status")
                  .annotate(n=Count("pk"))}
-    duration = ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
-    durations = {row["type"]: row["days"] for row in trajectories.filter(end_date__range=(first, last))
-                 .values("type").annotate(days=Avg(duration))}
+    durations = average_durations(trajectories, year)
+    employers = partner_employers(organisation, year)
     figures = yearly_figures(organisation, year) if counsellor is None else None
     return {
         "year": year,
@@ -40,7 +40,7 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
         "types": [{
             "label": label,
             "statuses": [by_status.get((code, status), 0) for status in Status.values],
-            "average_days": _days(durations.get(code)),
+            "average_days": durations.get(code),
             "figures": figures["trajecten"][code] if figures else None,
             "outcomes": [figures["trajecten"][code]["uitstroom"][outcome] for outcome in Outcome.values]
             if figures else None,
@@ -48,11 +48,10 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
         "statuses": Status.choices,
         "outcome_labels": [label for _code, label in Outcome.choices],
         "months": monthly_flow(trajectories, events, first, last),
-        "employers_active": Employer.objects.filter(
-            organisation=organisation, kind=Employer.Kind.PARTNER, placements__start_date__lte=last).filter(
-            Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=first)).distinct().count(),
-        "reminders_overdue": Reminder.objects.filter(organisation=organisation, status=Reminder.Status.OPEN,
-                                                     due_date__lt=timezone.localdate()).count(),
+        "employers_active": len(employers),
+        "employers_new": sum(1 for row in employers if row["new"]),
+        "employers": employers,
+        "reminders_overdue": _overdue(Reminder.objects.filter(organisation=organisation)).count(),
         "running_now": trajectories.filter(status__in=RUNNING).count(),
     }
 
@@ -70,10 +69,47 @@ def organisation_flow(organisation, year):
     """The monthly flow of a whole organisation, for the yearly report."""
     return monthly_flow(Trajectory.objects.filter(client__organisation=organisation).order_by(),
                         TrajectoryEvent.objects.filter(trajectory__client__organisation=organisation).order_by(),
-                        datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+                        *year_bounds(year))
 
 
-def _days(value):
-    if value is None:
-        return None
-    return round(value.total_seconds() / 86400) if isinstance(value, datetime.timedelta) else round(value / 86400e6)
+def _overdue(reminders):
+    today = timezone.localdate()
+    return reminders.open_on(today).filter(due_date__lt=today)
+
+
+def comparison(organisations, year):
+    """The member OCMWs of a welzijnsregio side by side: one column per organisation, the same
+    definitions as their own dashboards, in six queries whatever the number of members."""
+    since = timezone.localdate() - datetime.timedelta(days=30)
+
+    def per_organisation(queryset, path, **filters):
+        return dict(queryset.filter(**{f"{path}__in": organisations}, **filters).order_by().values(path)
+                    .annotate(n=Count("pk")).values_list(path, "n"))
+
+    open_files = per_organisation(Client.objects.exclude(status=Client.Status.CLOSED), "organisation")
+    running = per_organisation(Trajectory.objects.filter(status__in=RUNNING), "client__organisation")
+    contacts = per_organisation(ContactMoment.objects.filter(date__gte=since), "client__organisation")
+    overdue = per_organisation(_overdue(Reminder.objects.all()), "organisation")
+    figures = {pk: data["trajecten"] for pk, data in yearly_figures_by_organisation(organisations, year).items()}
+
+    def row(label, value):
+        return label, [value(organisation.pk) for organisation in organisations]
+
+    general = [
+        row(_("open case files"), lambda pk: open_files.get(pk, 0)),
+        row(_("trajectories running now"), lambda pk: running.get(pk, 0)),
+        row(_("Contact moments (30 days)"), lambda pk: contacts.get(pk, 0)),
+        row(_("reminders overdue"), lambda pk: overdue.get(pk, 0)),
+    ]
+    followed = [row(label, lambda pk, code=code: figures[pk][code]["gevolgd"])
+                for code, label in TrajectoryType.choices]
+    outflow = [row(label, lambda pk, outcome=outcome: sum(
+        figures[pk][code]["uitstroom"][outcome] for code in TrajectoryType.values))
+        for outcome, label in Outcome.choices]
+    return {"year": year, "organisations": organisations, "sections": [
+        ("", general),
+        (_("Clients followed in %(year)s, per type") % {"year": year}, followed),
+        (_("Ended in %(year)s, by outcome (clients per type, added up)") % {"year": year}, outflow),
+    ], "followed": [sum(types[code]["gevolgd"] for code in TrajectoryType.values) for types in figures.values()],
+        "to_work": [sum(types[code]["uitstroom"][Outcome.WERK] for code in TrajectoryType.values)
+                    for types in figures.values()]}

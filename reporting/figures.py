@@ -1,39 +1,11 @@
-"""Every reported figure is computed here, aggregated only: no names, no national numbers."""
+"""Figures about partner employers for their own pages, aggregated only: no names, no national numbers."""
 
-import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from clients.models import Client, ContactMoment
 from trajectories.models import Placement, TrajectoryEvent
 from trajectories.rules import RUNNING, Outcome
-
-
-def caseload_overview(organisations):
-    """Per organisation: clients by status and contact moments in the last 30 days."""
-    since = timezone.localdate() - datetime.timedelta(days=30)
-    by_status = {
-        row["organisation"]: row
-        for row in Client.objects.filter(organisation__in=organisations).values("organisation").annotate(
-            total=Count("pk"),
-            **{status: Count("pk", filter=Q(status=status)) for status in Client.Status.values},
-        )
-    }
-    contacts = dict(
-        ContactMoment.objects.filter(client__organisation__in=organisations, date__gte=since)
-        .values("client__organisation").annotate(n=Count("pk")).values_list("client__organisation", "n")
-    )
-    return [
-        {
-            "organisation": organisation,
-            "total": by_status.get(organisation.pk, {}).get("total", 0),
-            "statuses": [(label, by_status.get(organisation.pk, {}).get(value, 0))
-                         for value, label in Client.Status.choices],
-            "contacts_30_days": contacts.get(organisation.pk, 0),
-        }
-        for organisation in organisations
-    ]
 
 
 def employer_results(employers):

@@ -6,15 +6,18 @@ import json
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from trajectories.models import Trajectory
 from trajectories.rules import Outcome, TrajectoryType
 
 from . import charts
 from .dashboard import organisation_flow
-from .yearly import yearly_figures
+from .yearly import average_durations, partner_employers, yearly_figures
 
 
 def report_context(organisation, year):
     figures, previous = yearly_figures(organisation, year), yearly_figures(organisation, year - 1)
+    durations = average_durations(Trajectory.objects.filter(client__organisation=organisation), year)
+    employers = partner_employers(organisation, year)
     types = []
     for code, label in TrajectoryType.choices:
         now, before = figures["trajecten"][code], previous["trajecten"][code]
@@ -22,13 +25,14 @@ def report_context(organisation, year):
             "code": code, "label": label, "gevolgd": now["gevolgd"], "lopend": now["lopend"],
             "gevolgd_vorig_jaar": before["gevolgd"], "verschil": now["gevolgd"] - before["gevolgd"],
             "uitstroom": [(outcome_label, now["uitstroom"][outcome]) for outcome, outcome_label in Outcome.choices],
-            "uitstroom_totaal": sum(now["uitstroom"].values()),
+            "uitstroom_totaal": sum(now["uitstroom"].values()), "average_days": durations.get(code),
         })
     months = organisation_flow(organisation, year)
     return {"organisation": organisation, "year": year, "figures": figures, "types": types,
             "flow_chart": charts.monthly_flow(months, year),
             "followed": sum(t["gevolgd"] for t in types), "to_work": sum(
                 figures["trajecten"][code]["uitstroom"][Outcome.WERK] for code in TrajectoryType.values),
+            "employers": employers, "employers_new": sum(1 for row in employers if row["new"]),
             "made_at": timezone.localtime()}
 
 

@@ -3,4 +3,10 @@ from django.urls import path
 from . import views
 
 app_name = "reporting"
-urlpatterns = [path("", views.dashboard_view, name="dashboard")]
+urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("jaarverslagen/", views.report_list, name="reports"),
+    path("jaarverslagen/<int:pk>/", views.report_detail, name="report"),
+    path("jaarverslagen/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
+    path("jaarverslagen/<int:pk>/mailen/", views.report_email, name="report_email"),
+]

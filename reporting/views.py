@@ -1,23 +1,38 @@
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from organisations.models import Role, User
-from organisations.permissions import aggregates_access
+from organisations.permissions import aggregates_access, head_required, organisation_figures_access
 
-from . import charts
-from .dashboard import dashboard
+from . import charts, services, tasks
+from .dashboard import comparison, dashboard
+from .forms import ReportRequestForm
+from .models import YearlyReport
+
+
+def chosen_year(request):
+    """The year asked for in ?jaar=, within reason; this year otherwise."""
+    this_year = timezone.localdate().year
+    year = int(request.GET["jaar"]) if request.GET.get("jaar", "").isdigit() else this_year
+    return min(max(year, 2000), this_year + 1), range(this_year, this_year - 6, -1)
 
 
 @aggregates_access
 def dashboard_view(request):
-    """The diensthoofd's dashboard; the schepen sees the same figures without anything personal."""
+    """The diensthoofd's dashboard; the schepen sees the same figures without anything personal;
+    the region coordinator sees the member OCMWs side by side."""
     user = request.user
-    if user.organisation_id is None:  # a region coordinator compares OCMWs on the start page
-        raise PermissionDenied
-    this_year = timezone.localdate().year
-    year = int(request.GET["jaar"]) if request.GET.get("jaar", "").isdigit() else this_year
-    year = min(max(year, 2000), this_year + 1)
+    year, years = chosen_year(request)
+    if user.organisation_id is None:
+        organisations = list(user.region.members.order_by("name")) if user.region_id else []
+        return comparison_page(request, organisations, year, years)
     counsellor = None
     if user.is_head and request.GET.get("begeleider", "").isdigit():
         counsellor = get_object_or_404(User, pk=request.GET["begeleider"], organisation=user.organisation)
@@ -25,9 +40,77 @@ def dashboard_view(request):
     return render(request, "reporting/dashboard.html", {
         "data": data,
         "flow_chart": charts.monthly_flow(data["months"], year),
+        "month_rows": [(MONTHS[month], started, ended) for month, started, ended in data["months"]],
         "outcome_chart": charts.outcomes(data["types"], data["outcome_labels"]) if data["types"][0]["outcomes"]
         else "",
-        "year": year, "years": range(this_year, this_year - 6, -1), "counsellor": counsellor,
+        "year": year, "years": years, "counsellor": counsellor,
         "counsellors": User.objects.filter(organisation=user.organisation, role=Role.COUNSELLOR) if user.is_head
         else [],
     })
+
+
+def comparison_page(request, organisations, year=None, years=None):
+    if year is None:
+        year, years = chosen_year(request)
+    data = comparison(organisations, year)
+    return render(request, "reporting/comparison.html", {
+        "data": data, "year": year, "years": years,
+        "chart": charts.comparison(data) if organisations else ""})
+
+
+def _report(request, pk):
+    return get_object_or_404(YearlyReport.objects.select_related("requested_by", "organisation"),
+                             pk=pk, organisation=request.user.organisation)
+
+
+@organisation_figures_access
+def report_list(request):
+    """The organisation's yearly reports; the diensthoofd asks for a new one."""
+    form = ReportRequestForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_head:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                report, created = services.request_report(request.user.organisation, form.cleaned_data["year"],
+                                                          request.user)
+            except ValidationError as error:
+                form.add_error("year", error.message_dict.get("year", error.messages))
+            else:
+                if not created:
+                    messages.info(request, _("The report for %(year)s is already being made.") % {"year": report.year})
+                return redirect(report)
+    reports = YearlyReport.objects.filter(organisation=request.user.organisation).select_related("requested_by")
+    return render(request, "reporting/report_list.html", {"form": form, "reports": reports})
+
+
+@organisation_figures_access
+def report_detail(request, pk):
+    report = _report(request, pk)
+    template = "reporting/_report_state.html" if request.htmx else "reporting/report_detail.html"
+    return render(request, template, {"report": report, "recipients": services.schepen_recipients(
+        report.organisation) if request.user.is_head else []})
+
+
+@organisation_figures_access
+def report_pdf(request, pk):
+    report = _report(request, pk)
+    if report.state != YearlyReport.State.READY or not report.pdf.storage.exists(report.pdf.name):
+        raise Http404
+    return FileResponse(report.pdf.open("rb"), as_attachment=True, filename=report.filename,
+                        content_type="application/pdf")
+
+
+@head_required
+@require_POST
+def report_email(request, pk):
+    report = _report(request, pk)
+    try:
+        services.check_can_email(report)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        transaction.on_commit(lambda: tasks.email_yearly_report.delay(report.pk))
+        messages.success(request, _("The report is being sent to %(recipients)s.") % {"recipients": ", ".join(
+            person.email for person in services.schepen_recipients(report.organisation))})
+    return redirect(report)

@@ -1,6 +1,6 @@
 """The yearly report's figures, exactly as CONTRACTS.md ("Yearly report") defines them, in a few
-aggregate queries whatever the size of the organisation. The dashboard, the PDF, the JSON and any
-export take their numbers from here.
+aggregate queries whatever the size of the organisation or the number of organisations. The
+dashboard, the region comparison, the PDF, the JSON and any export take their numbers from here.
 
 - a trajectory counts in Y when it ran on at least one day of Y: it started (a start step) on or
   before 31 December and did not end before 1 January;
@@ -12,45 +12,98 @@ export take their numbers from here.
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
 
-from trajectories.models import Trajectory, TrajectoryEvent
+from employers.models import Employer
+from trajectories.models import Placement, Trajectory, TrajectoryEvent
 from trajectories.rules import Outcome, TrajectoryType
 
 
-def _ran(organisation):
+def year_bounds(year):
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def ran(trajectories):
+    """The trajectories that actually started: a registration that never ran counts nowhere."""
     started = TrajectoryEvent.objects.filter(trajectory=OuterRef("pk"), action="start")
-    return Trajectory.objects.filter(Exists(started), client__organisation=organisation).order_by()
+    return trajectories.filter(Exists(started)).order_by()
 
 
 def yearly_figures(organisation, year):
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    ran = _ran(organisation)
-    in_year = ran.filter(Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last)
-    rows = in_year.values("type").annotate(
+    return yearly_figures_by_organisation([organisation], year)[organisation.pk]
+
+
+def yearly_figures_by_organisation(organisations, year):
+    """{organisation pk: the CONTRACTS.md figures} in two queries, whatever the number of organisations."""
+    first, last = year_bounds(year)
+    trajectories = ran(Trajectory.objects.filter(client__organisation__in=organisations))
+    rows = trajectories.filter(Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last).values(
+        "client__organisation", "type").annotate(
         gevolgd=Count("client", distinct=True),
         lopend=Count("client", distinct=True, filter=Q(end_date__isnull=True) | Q(end_date__gt=last)))
-    per_type = {row["type"]: row for row in rows}
-    latest = {}
-    for client_id, trajectory_type, end, pk, outcome in (
-            ran.filter(end_date__range=(first, last)).exclude(outcome="")
-            .values_list("client_id", "type", "end_date", "pk", "outcome")):
-        key = (client_id, trajectory_type)
-        if key not in latest or (end, pk) > latest[key][:2]:
-            latest[key] = (end, pk, outcome)
-    outcomes = {}
-    for (_client, trajectory_type), (_end, _pk, outcome) in latest.items():
-        outcomes.setdefault(trajectory_type, {}).setdefault(outcome, 0)
-        outcomes[trajectory_type][outcome] += 1
-    return {
+    counted = {(row["client__organisation"], row["type"]): row for row in rows}
+    outcomes = _outcomes(trajectories.filter(end_date__range=(first, last)).exclude(outcome=""))
+    return {organisation.pk: {
         "organisation": organisation.slug,
         "year": year,
         "trajecten": {
             trajectory_type: {
-                "gevolgd": per_type.get(trajectory_type, {}).get("gevolgd", 0),
-                "lopend": per_type.get(trajectory_type, {}).get("lopend", 0),
-                "uitstroom": {outcome: outcomes.get(trajectory_type, {}).get(outcome, 0) for outcome in Outcome.values},
+                "gevolgd": counted.get((organisation.pk, trajectory_type), {}).get("gevolgd", 0),
+                "lopend": counted.get((organisation.pk, trajectory_type), {}).get("lopend", 0),
+                "uitstroom": {outcome: outcomes.get((organisation.pk, trajectory_type, outcome), 0)
+                              for outcome in Outcome.values},
             }
             for trajectory_type in TrajectoryType.values
         },
-    }
+    } for organisation in organisations}
+
+
+def _outcomes(ended):
+    """{(organisation, type, outcome): distinct clients}, the later trajectory counting for a client
+    who ended two of a type."""
+    latest = {}
+    for organisation, client, trajectory_type, end, pk, outcome in ended.values_list(
+            "client__organisation", "client", "type", "end_date", "pk", "outcome"):
+        key = (organisation, client, trajectory_type)
+        if key not in latest or (end, pk) > latest[key][:2]:
+            latest[key] = (end, pk, outcome)
+    counts = {}
+    for (organisation, _client, trajectory_type), (_end, _pk, outcome) in latest.items():
+        key = (organisation, trajectory_type, outcome)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def average_durations(trajectories, year):
+    """{type: average days} of the trajectories that ran and ended in the year, in one query."""
+    length = ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
+    rows = ran(trajectories).filter(end_date__range=year_bounds(year)).values("type").annotate(
+        days=Avg(length), n=Count("pk"))
+    return {row["type"]: _days(row["days"]) for row in rows}
+
+
+def _days(value):
+    if value is None:
+        return None
+    return round(value.total_seconds() / 86400) if isinstance(value, datetime.timedelta) else round(value / 86400e6)
+
+
+def partner_employers(organisation, year):
+    """Partner employers with a client at work (a placement of a trajectory that ran) on a day of the
+    year, busiest first: clients placed, how many of their trajectories ended in work in the year, and
+    whether it is a new partner (no such placement before the year). One query."""
+    first, last = year_bounds(year)
+    placements = Placement.objects.filter(Exists(
+        TrajectoryEvent.objects.filter(trajectory=OuterRef("trajectory"), action="start")))
+    earlier = placements.filter(employer=OuterRef("pk"), start_date__lt=first)
+    in_year = (Q(placements__start_date__lte=last) & (
+        Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=first)) & Q(
+        placements__in=placements))
+    rows = (Employer.objects.filter(organisation=organisation, kind=Employer.Kind.PARTNER).filter(in_year)
+            .annotate(placed=Count("placements__trajectory__client", distinct=True),
+                      to_work=Count("placements__trajectory__client", distinct=True, filter=Q(
+                          placements__trajectory__outcome=Outcome.WERK,
+                          placements__trajectory__end_date__range=(first, last))),
+                      new=~Exists(earlier))
+            .values("name", "sector", "placed", "to_work", "new").order_by("-placed", "name"))
+    return list(rows)

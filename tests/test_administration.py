@@ -101,8 +101,8 @@ def test_a_deactivated_term_is_no_longer_offered_but_stays_with_its_clients(worl
 
 def test_aggregate_roles_see_figures_without_names(world, login):
     for user in (world.sam, world.rita):
-        page = login(user).get(reverse("home")).content.decode()
-        assert "Overzicht" in page
+        page = login(user).get(reverse("home"), follow=True).content.decode()
+        assert "Overzicht" in page or "Dashboard" in page
         assert world.client.last_name not in page and world.client.national_number_display not in page
-    assert "OCMW Wervik" in login(world.rita).get(reverse("home")).content.decode()
-    assert "OCMW Wervik" not in login(world.sam).get(reverse("home")).content.decode()
+    assert "OCMW Wervik" in login(world.rita).get(reverse("home"), follow=True).content.decode()
+    assert "OCMW Wervik" not in login(world.sam).get(reverse("home"), follow=True).content.decode()

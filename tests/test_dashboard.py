@@ -27,7 +27,7 @@ def test_the_schepen_sees_figures_without_anything_personal(world, login):
 
 
 def test_who_may_not_see_it(world, login):
-    for user in (world.alice, world.bea, world.rita):
+    for user in (world.alice, world.bea):
         assert login(user).get(reverse("reporting:dashboard")).status_code == 403
     assert login(world.hilde).get(reverse("reporting:dashboard"), {"begeleider": world.oscar.pk}).status_code == 404
 
@@ -56,3 +56,36 @@ def test_the_charts_are_svg_without_scripts(world, login):
     page = response.content.decode()
     assert "<svg" in response.context["flow_chart"] and "Instroom en uitstroom per maand" in page
     assert "<script" not in response.context["flow_chart"] + response.context["outcome_chart"]
+
+
+def test_the_region_coordinator_sees_the_members_side_by_side(world, login):
+    from reporting.yearly import yearly_figures
+    from trajectories.rules import TrajectoryType
+
+    year = world.trajectory.start_date.year
+    response = login(world.rita).get(reverse("reporting:dashboard"), {"jaar": year})
+    data, page = response.context["data"], response.content.decode()
+    assert data["organisations"] == [world.menen, world.wervik]  # by name
+    (_, general), (_, followed), _outflow = data["sections"]
+    open_files, running = general[0][1], general[1][1]
+    assert open_files == [1, 1] and running == [1, 0]  # Wervik's one client has no trajectory
+    twe = followed[TrajectoryType.values.index("twe")][1]
+    assert twe == [yearly_figures(world.menen, year)["trajecten"]["twe"]["gevolgd"], 0] == [1, 0]
+    assert "OCMW Menen" in page and "OCMW Wervik" in page and "<svg" in page
+    assert world.client.last_name not in page and world.alice.last_name not in page
+
+
+def test_the_comparison_takes_a_fixed_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.dashboard import comparison
+
+    from .factories import OrganisationFactory
+
+    def count(organisations):
+        with CaptureQueriesContext(connection) as context:
+            comparison(organisations, 2026)
+        return len(context)
+
+    assert count([world.menen]) == count([world.menen, world.wervik, *OrganisationFactory.create_batch(5)]) == 6
