@@ -49,10 +49,26 @@ def build(clients, per_client, seed=1):
         (TrajectoryEvent(trajectory_id=pk, action="start", to_status="lopend", date=start, by=head)
          for pk, start in Trajectory.objects.filter(client__organisation=organisation).values_list("pk", "start_date")),
         batch_size=5000)
+    place_at_employers(organisation, rng)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return organisation
+
+
+def place_at_employers(organisation, rng, employers=300):
+    """300 partner employers; every TWE and werk-zorg has a placement at one of them."""
+    from employers.models import Employer
+    from trajectories.models import Placement, Trajectory
+
+    Employer.objects.bulk_create(Employer(organisation=organisation, name=f"Werkgever {n}", sector="logistiek")
+                                 for n in range(employers))
+    employer_ids = list(Employer.objects.filter(organisation=organisation).values_list("pk", flat=True))
+    placed = Trajectory.objects.filter(client__organisation=organisation, type__in=["twe", "werk_zorg"])
+    Placement.objects.bulk_create(
+        (Placement(trajectory_id=pk, employer_id=rng.choice(employer_ids), function="medewerker", hours_per_week=19,
+                   start_date=start, end_date=end)
+         for pk, start, end in placed.values_list("pk", "start_date", "end_date")), batch_size=5000)
 
 
 def main():
@@ -68,14 +84,18 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         organisation = build(args.clients, args.trajectories_per_client)
+        from trajectories.models import Placement
+
         print(f"clients: {args.clients}  trajectories: {args.clients * args.trajectories_per_client}  "
-              f"database: {connection.vendor}")
+              f"placements: {Placement.objects.count()}  database: {connection.vendor}")
         for label, render in (("json", render_json), ("pdf", render_pdf)):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 content = render(organisation, args.year)
                 seconds = time.perf_counter() - started
-            print(f"{label}: {seconds:.2f} s, {len(queries)} queries, {len(content)} bytes")
+            slowest = max(queries.captured_queries, key=lambda query: float(query["time"]))
+            print(f"{label}: {seconds:.2f} s, {len(queries)} queries, {len(content)} bytes "
+                  f"(slowest query {float(slowest['time']):.2f} s)")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

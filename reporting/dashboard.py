@@ -14,7 +14,14 @@ from reminders.models import Reminder
 from trajectories.models import Trajectory, TrajectoryEvent
 from trajectories.rules import RUNNING, Outcome, Status, TrajectoryType
 
-from .yearly import average_durations, partner_employers, year_bounds, yearly_figures, yearly_figures_by_organisation
+from .yearly import (
+    average_durations,
+    busiest,
+    partner_employers,
+    year_bounds,
+    yearly_figures,
+    yearly_figures_by_organisation,
+)
 
 
 def dashboard(organisation, year, counsellor=None, *, personal=True):
@@ -50,7 +57,7 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
         "months": monthly_flow(trajectories, events, first, last),
         "employers_active": len(employers),
         "employers_new": sum(1 for row in employers if row["new"]),
-        "employers": employers,
+        **dict(zip(("employers", "other_employers"), busiest(employers, 10), strict=True)),
         "reminders_overdue": _overdue(Reminder.objects.filter(organisation=organisation)).count(),
         "running_now": trajectories.filter(status__in=RUNNING).count(),
     }

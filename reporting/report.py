@@ -11,7 +11,7 @@ from trajectories.rules import Outcome, TrajectoryType
 
 from . import charts
 from .dashboard import organisation_flow
-from .yearly import average_durations, partner_employers, yearly_figures
+from .yearly import average_durations, busiest, partner_employers, yearly_figures
 
 
 def report_context(organisation, year):
@@ -32,7 +32,8 @@ def report_context(organisation, year):
             "flow_chart": charts.monthly_flow(months, year),
             "followed": sum(t["gevolgd"] for t in types), "to_work": sum(
                 figures["trajecten"][code]["uitstroom"][Outcome.WERK] for code in TrajectoryType.values),
-            "employers": employers, "employers_new": sum(1 for row in employers if row["new"]),
+            "employers_active": len(employers), "employers_new": sum(1 for row in employers if row["new"]),
+            **dict(zip(("employers", "other_employers"), busiest(employers, 15), strict=True)),
             "made_at": timezone.localtime()}
 
 

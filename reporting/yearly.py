@@ -96,9 +96,11 @@ def partner_employers(organisation, year):
     placements = Placement.objects.filter(Exists(
         TrajectoryEvent.objects.filter(trajectory=OuterRef("trajectory"), action="start")))
     earlier = placements.filter(employer=OuterRef("pk"), start_date__lt=first)
-    in_year = (Q(placements__start_date__lte=last) & (
-        Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=first)) & Q(
-        placements__in=placements))
+    # The placement and its trajectory both reach into the year (an open placement of a trajectory
+    # that ended earlier is not work in the year).
+    in_year = (Q(placements__start_date__lte=last, placements__in=placements)
+               & (Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=first))
+               & (Q(placements__trajectory__end_date__isnull=True) | Q(placements__trajectory__end_date__gte=first)))
     rows = (Employer.objects.filter(organisation=organisation, kind=Employer.Kind.PARTNER).filter(in_year)
             .annotate(placed=Count("placements__trajectory__client", distinct=True),
                       to_work=Count("placements__trajectory__client", distinct=True, filter=Q(
@@ -107,3 +109,13 @@ def partner_employers(organisation, year):
                       new=~Exists(earlier))
             .values("name", "sector", "placed", "to_work", "new").order_by("-placed", "name"))
     return list(rows)
+
+
+def busiest(employers, shown):
+    """The first `shown` rows of partner_employers, and the rest added up: {"count", "placed", "to_work"}
+    (a client placed at two of the rest counts twice there), or None."""
+    rest = employers[shown:]
+    if not rest:
+        return employers, None
+    return employers[:shown], {"count": len(rest), "placed": sum(row["placed"] for row in rest),
+                               "to_work": sum(row["to_work"] for row in rest)}

@@ -73,7 +73,12 @@ def sent_mails(folder):
 
 def queue_evaluation(environment):
     """Send the daily task to the broker the way beat does, from a separate process."""
-    code = "import ocmw_activation; from reminders.tasks import evaluate_reminders; evaluate_reminders.delay()"
+    queue(environment, "from reminders.tasks import evaluate_reminders; evaluate_reminders.delay()")
+
+
+def queue(environment, code):
+    """Send a task to the broker from a separate process (the tests themselves run tasks eagerly)."""
+    code = f"import ocmw_activation; {code}"
     subprocess.run([sys.executable, "-c", f"import django, os; os.environ.setdefault("
                     f"'DJANGO_SETTINGS_MODULE', 'ocmw_activation.settings'); django.setup(); {code}"],
                    cwd=ROOT, env={**os.environ, **environment}, check=True, timeout=60)
@@ -134,3 +139,25 @@ def test_a_worker_killed_mid_task_leaves_no_duplicates(services_for_workers, wor
         # Killed between claiming and sending: at most once by design, so no mail rather than two;
         # the reminder stays on the counsellor's page.
         assert sent_mails(mails) == [] and Digest.objects.get().sent_at is None
+
+
+def test_a_worker_renders_the_yearly_report_and_mails_it(services_for_workers, world, tmp_path):
+    from reporting.models import YearlyReport
+
+    environment, mails = services_for_workers
+    environment = {**environment, "DJANGO_MEDIA_ROOT": str(tmp_path / "media")}
+    report = YearlyReport.objects.create(organisation=world.menen, year=datetime.date.today().year - 1,
+                                         requested_by=world.hilde)
+    worker = Worker(environment)
+    try:
+        queue(environment, f"from reporting.tasks import render_yearly_report; render_yearly_report.delay({report.pk})")
+        wait_for(lambda: YearlyReport.objects.get(pk=report.pk).state == "klaar", what="the report rendering")
+        queue(environment, f"from reporting.tasks import email_yearly_report; email_yearly_report.delay({report.pk})")
+        wait_for(lambda: len(sent_mails(mails)) == 1, what="the report e-mail")
+    finally:
+        worker.stop()
+    report.refresh_from_db()
+    assert (tmp_path / "media" / report.pdf.name).read_bytes().startswith(b"%PDF")
+    assert report.emailed_to == world.sam.email
+    mail = sent_mails(mails)[0].read_text()
+    assert f"To: {world.sam.email}" in mail and "application/pdf" in mail
