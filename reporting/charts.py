@@ -48,6 +48,6 @@ def comparison(data):
     """Per member OCMW: clients followed (per type, added up) and clients who left for work."""
     chart = _chart(pygal.Bar, _("Followed and to work per OCMW, %(year)s") % {"year": data["year"]})
     chart.x_labels = [organisation.name for organisation in data["organisations"]]
-    chart.add(_("followed"), data["followed"])
-    chart.add(_("to work"), data["to_work"])
+    chart.add(_("followed (per type)"), data["followed"])
+    chart.add(_("to work (per type)"), data["to_work"])
     return _render(chart)

@@ -36,7 +36,7 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
     by_status = {(row["type"], row["status"]): row["n"] for row in trajectories.values("type", "status")
                  .annotate(n=Count("pk"))}
     durations = average_durations(trajectories, year)
-    employers = partner_employers(organisation, year)
+    employers = partner_employers(organisation, year, counsellor)
     figures = yearly_figures(organisation, year) if counsellor is None else None
     return {
         "year": year,

@@ -38,11 +38,17 @@ def report_context(organisation, year):
 
 
 def render_pdf(organisation, year):
+    return render_pdf_and_figures(organisation, year)[0]
+
+
+def render_pdf_and_figures(organisation, year):
+    """(PDF bytes, the CONTRACTS.md figures it shows), from one reading of the data."""
     from weasyprint import HTML  # loaded on demand: it needs the Pango system library
 
     with translation.override("nl-be"):
-        html = render_to_string("reporting/yearly_report.html", report_context(organisation, year))
-    return HTML(string=html).write_pdf()
+        context = report_context(organisation, year)
+        html = render_to_string("reporting/yearly_report.html", context)
+    return HTML(string=html).write_pdf(), context["figures"]
 
 
 def render_json(organisation, year):

@@ -75,7 +75,8 @@ def _outcomes(ended):
 
 
 def average_durations(trajectories, year):
-    """{type: average days} of the trajectories that ran and ended in the year, in one query."""
+    """{type: average days} of the trajectories that ran and ended in the year, in one query. The end
+    date is the last day (DOMAIN.md): 1 January to 31 December lasts 365 days."""
     length = ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
     rows = ran(trajectories).filter(end_date__range=year_bounds(year)).values("type").annotate(
         days=Avg(length), n=Count("pk"))
@@ -85,13 +86,15 @@ def average_durations(trajectories, year):
 def _days(value):
     if value is None:
         return None
-    return round(value.total_seconds() / 86400) if isinstance(value, datetime.timedelta) else round(value / 86400e6)
+    days = value.total_seconds() / 86400 if isinstance(value, datetime.timedelta) else value / 86400e6
+    return round(days) + 1
 
 
-def partner_employers(organisation, year):
+def partner_employers(organisation, year, counsellor=None):
     """Partner employers with a client at work (a placement of a trajectory that ran) on a day of the
     year, busiest first: clients placed, how many of their trajectories ended in work in the year, and
-    whether it is a new partner (no such placement before the year). One query."""
+    whether it is a new partner (no such placement before the year). One query. With a counsellor:
+    the placements of that counsellor's clients only."""
     first, last = year_bounds(year)
     placements = Placement.objects.filter(Exists(
         TrajectoryEvent.objects.filter(trajectory=OuterRef("trajectory"), action="start")))
@@ -101,6 +104,8 @@ def partner_employers(organisation, year):
     in_year = (Q(placements__start_date__lte=last, placements__in=placements)
                & (Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=first))
                & (Q(placements__trajectory__end_date__isnull=True) | Q(placements__trajectory__end_date__gte=first)))
+    if counsellor is not None:
+        in_year &= Q(placements__trajectory__client__counsellor=counsellor)
     rows = (Employer.objects.filter(organisation=organisation, kind=Employer.Kind.PARTNER).filter(in_year)
             .annotate(placed=Count("placements__trajectory__client", distinct=True),
                       to_work=Count("placements__trajectory__client", distinct=True, filter=Q(

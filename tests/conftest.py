@@ -93,3 +93,9 @@ def tasks_run_in_the_test(monkeypatch):
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     monkeypatch.setitem(app.conf, "task_eager_propagates", True)
+
+
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded documents and rendered reports land in the test's own folder, not in media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

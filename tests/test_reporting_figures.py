@@ -57,18 +57,25 @@ def test_partner_employers_of_the_year(world):
     assert [row["name"] for row in top] == ["Bakkerij Dewulf"] and rest == {"count": 2, "placed": 2, "to_work": 0}
     assert busiest(rows, 3) == (rows, None)
     assert partner_employers(world.menen, 2021) == []
+    # Filtered on one counsellor: only the placements of her clients.
+    clients[1].counsellor = world.bob
+    clients[1].save()
+    assert [(row["name"], row["placed"]) for row in partner_employers(world.menen, 2024, world.bob)] == [
+        ("Bakkerij Dewulf", 1)]
 
 
 def test_average_durations_count_trajectories_that_ran_and_ended_in_the_year(world):
     client = world.client
-    trajectory(client, world.hilde, "nazorg", D(2024, 1, 1), D(2024, 4, 10), "werk")  # 100 days
-    trajectory(ClientFactory(organisation=world.menen), world.hilde, "nazorg", D(2023, 12, 1), D(2024, 6, 18),
+    trajectory(client, world.hilde, "nazorg", D(2024, 1, 1), D(2024, 4, 9), "werk")  # 100 days, both counted
+    trajectory(ClientFactory(organisation=world.menen), world.hilde, "nazorg", D(2023, 12, 1), D(2024, 6, 17),
                "werk")  # 200 days
+    trajectory(ClientFactory(organisation=world.menen), world.hilde, "opleiding", D(2024, 1, 1), D(2024, 12, 31),
+               "werk")  # the whole year
     trajectory(ClientFactory(organisation=world.menen), world.hilde, "nazorg", D(2024, 2, 1), D(2024, 3, 1),
                "werk", started=False)  # never ran
     trajectory(ClientFactory(organisation=world.menen), world.hilde, "nazorg", D(2022, 1, 1), D(2023, 1, 1), "werk")
     durations = average_durations(Trajectory.objects.filter(client__organisation=world.menen), 2024)
-    assert durations == {"nazorg": 150}
+    assert durations == {"nazorg": 150, "opleiding": 366}  # 2024 is a leap year
 
 
 def test_many_organisations_at_once_give_each_its_own_figures(world):

@@ -70,12 +70,13 @@ def test_a_failure_is_kept_with_its_reason_and_can_be_retried(world, login, monk
     def broken(organisation, year):
         raise OSError("Pango ontbreekt")
 
-    monkeypatch.setattr(services, "render_pdf", broken)
+    monkeypatch.setattr(services, "render_pdf_and_figures", broken)
     http = login(world.hilde)
     with django_capture_on_commit_callbacks(execute=True):
         ask(http)
     report = YearlyReport.objects.get()
-    assert report.state == "mislukt" and "OSError: Pango ontbreekt" in report.failure and not report.pdf
+    assert report.state == "mislukt" and "(fout: OSError)" in report.failure and not report.pdf
+    assert f"het nummer van het verslag: {report.pk}" in report.failure
     page = http.get(report.get_absolute_url()).content.decode()
     assert "kon niet gemaakt worden" in page and "Opnieuw proberen" in page
     assert http.get(reverse("reporting:report_pdf", args=[report.pk])).status_code == 404
@@ -88,8 +89,8 @@ def test_a_failure_is_kept_with_its_reason_and_can_be_retried(world, login, monk
 def test_a_report_is_rendered_once_even_when_the_task_is_delivered_twice(world, monkeypatch):
     report = YearlyReport.objects.create(organisation=world.menen, year=LAST_YEAR, requested_by=world.hilde)
     calls = []
-    real = services.render_pdf
-    monkeypatch.setattr(services, "render_pdf", lambda *args: calls.append(args) or real(*args))
+    real = services.render_pdf_and_figures
+    monkeypatch.setattr(services, "render_pdf_and_figures", lambda *args: calls.append(args) or real(*args))
     assert services.render_report(report.pk).state == "klaar"
     assert services.render_report(report.pk) is None and len(calls) == 1
     # A rendering whose worker died long ago is taken up again; a live one is not.
@@ -97,6 +98,39 @@ def test_a_report_is_rendered_once_even_when_the_task_is_delivered_twice(world, 
     assert services.render_report(report.pk) is None
     YearlyReport.objects.filter(pk=report.pk).update(started_at=timezone.now() - STALE_RENDERING * 2)
     assert services.render_report(report.pk).state == "klaar" and len(calls) == 2
+
+
+def test_a_report_left_behind_is_asked_again(world, login):
+    http = login(world.hilde)
+    ask(http)
+    stuck = YearlyReport.objects.get()
+    YearlyReport.objects.filter(pk=stuck.pk).update(state="bezig", started_at=timezone.now() - STALE_RENDERING * 2)
+    response = ask(http)
+    stuck.refresh_from_db()
+    assert stuck.state == "mislukt" and "onderbroken" in stuck.failure
+    fresh = YearlyReport.objects.exclude(pk=stuck.pk).get()
+    assert fresh.state == "wachtrij" and response.url == fresh.get_absolute_url()
+    # A queued report that no worker took for that long is left behind as well.
+    YearlyReport.objects.filter(pk=fresh.pk).update(requested_at=timezone.now() - STALE_RENDERING * 2)
+    ask(http)
+    assert YearlyReport.objects.filter(state="mislukt").count() == 2 and YearlyReport.objects.pending().count() == 1
+
+
+def test_a_rendering_overtaken_by_another_worker_does_not_overwrite_it(world, monkeypatch):
+    report = YearlyReport.objects.create(organisation=world.menen, year=LAST_YEAR, requested_by=world.hilde)
+    real = services.render_pdf_and_figures
+
+    def slow(organisation, year):  # while this worker pauses, the report is claimed again by another
+        YearlyReport.objects.filter(pk=report.pk).update(started_at=timezone.now() - STALE_RENDERING * 2)
+        monkeypatch.setattr(services, "render_pdf_and_figures", real)
+        assert services.render_report(report.pk).state == "klaar"
+        YearlyReport.objects.filter(pk=report.pk).update(figures={"the": "newer result"})
+        return real(organisation, year)
+
+    monkeypatch.setattr(services, "render_pdf_and_figures", slow)
+    services.render_report(report.pk)
+    report.refresh_from_db()
+    assert report.state == "klaar" and report.figures == {"the": "newer result"}
 
 
 def test_the_head_e_mails_the_report_to_the_schepen(world, login, django_capture_on_commit_callbacks):
@@ -114,6 +148,23 @@ def test_the_head_e_mails_the_report_to_the_schepen(world, login, django_capture
     assert mimetype == "application/pdf"
     report.refresh_from_db()
     assert report.emailed_to == "sam@example.be" and report.emailed_at
+    # Once sent, the page offers no second sending and a crafted request is refused.
+    again = http.post(reverse("reporting:report_email", args=[report.pk]), follow=True).content.decode()
+    assert "werd al gemaild" in again and "Mailen naar de schepen" not in again and len(mail.outbox) == 1
+
+
+def test_a_double_click_sends_one_e_mail(world, login, django_capture_on_commit_callbacks):
+    http = login(world.hilde)
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(http)
+    report = YearlyReport.objects.get()
+    with django_capture_on_commit_callbacks() as queued:  # both clicks before the worker runs
+        http.post(reverse("reporting:report_email", args=[report.pk]))
+        http.post(reverse("reporting:report_email", args=[report.pk]))
+    assert len(queued) == 2
+    for task in queued:
+        task()
+    assert len(mail.outbox) == 1
 
 
 def test_without_a_schepen_the_report_is_not_e_mailed(world, login, django_capture_on_commit_callbacks):
