@@ -1,0 +1,292 @@
+"""The permission matrix, generated from the URL configuration: every named URL × every role, in the
+own and in another organisation, × each method the view answers, with the answer it must give.
+A URL without a rule here fails `test_every_url_has_a_rule`, so no view escapes the matrix.
+
+Answers: OK (2xx, or a redirect that is not the login page), DENY (403), HIDE (404: the object belongs
+to another organisation or is not the user's), LOGIN (redirect to the login page).
+Every request runs in a savepoint that is rolled back, so a POST never changes what the next one sees."""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from caseload.models import Upload
+from clients.models import Competence
+from employers.models import Agreement, ContactPerson, Workplace
+from organisations.models import Role
+from reminders.models import Reminder
+from reporting.models import YearlyReport
+from trajectories import services
+from trajectories.models import Goal
+
+from .factories import ClientFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+OK, DENY, HIDE, LOGIN = "OK", "DENY", "HIDE", "LOGIN"
+
+# The people who probe every URL. Objects in the URLs belong to Menen (alice's client, Menen's
+# employer, ...); the x_ people work for Wervik, the other organisation.
+OWN = ["owner", "colleague", "head", "schepen", "beheerder"]
+OTHER = ["x_counsellor", "x_head", "x_schepen", "x_beheerder"]
+PEOPLE = [*OWN, *OTHER, "regio", "anonymous"]
+COUNSELLORS = {"owner", "colleague"}
+CASE_ROLES = {"owner", "colleague", "head"}
+
+
+def answers(ok=(), deny=None, hide=(), anonymous=LOGIN):
+    """The expected answer per person: `ok` and `hide` as given, the anonymous visitor as given,
+    everyone else DENY."""
+    table = {person: DENY for person in PEOPLE}
+    table.update({person: OK for person in ok})
+    table.update({person: HIDE for person in hide})
+    table["anonymous"] = anonymous
+    return table
+
+
+PUBLIC = answers(ok=PEOPLE, anonymous=OK)
+LOGGED_IN = answers(ok=[person for person in PEOPLE if person != "anonymous"])
+# A client of Menen: read by Menen's case roles, changed by the assigned counsellor and the head.
+CLIENT_READ = answers(ok=CASE_ROLES, hide=["x_counsellor", "x_head"])
+CLIENT_WRITE = answers(ok=["owner", "head"], hide=["x_counsellor", "x_head"])
+# Lists and forms of the case roles of any organisation.
+CASE_WORK = answers(ok=[*CASE_ROLES, "x_counsellor", "x_head"])
+HEAD_WORK = answers(ok=["head", "x_head"])
+# Menen's employers: read by Menen's case roles, changed by its head.
+EMPLOYER_READ = answers(ok=CASE_ROLES, hide=["x_counsellor", "x_head"])
+EMPLOYER_WRITE = answers(ok=["head"], hide=["x_head"])
+ADMINISTRATION = answers(ok=["beheerder", "x_beheerder"])
+FIGURES = answers(ok=["head", "schepen", "x_head", "x_schepen", "regio"])
+REPORTS = answers(ok=["head", "schepen", "x_head", "x_schepen"])
+REPORT = answers(ok=["head", "schepen"], hide=["x_head", "x_schepen"])
+
+
+@dataclass
+class Rule:
+    expected: dict
+    methods: tuple = ("get",)
+    kwargs: callable = field(default=lambda objects: {})
+    data: dict = field(default_factory=dict)
+    ends_session: bool = False
+
+
+def on_client(**extra):
+    return lambda objects: {"pk": objects.client.pk, **{key: value(objects) for key, value in extra.items()}}
+
+
+def on_trajectory(**extra):
+    return lambda objects: {"client_pk": objects.client.pk, "pk": objects.trajectory.pk,
+                            **{key: value(objects) for key, value in extra.items()}}
+
+
+def on_employer(**extra):
+    return lambda objects: {"pk": objects.employer.pk, **{key: value(objects) for key, value in extra.items()}}
+
+
+BOTH = ("get", "post")
+RULES = {
+    # Public pages: logging in and recovering a password.
+    "login": Rule(PUBLIC, BOTH),
+    "password_reset": Rule(PUBLIC, BOTH),
+    "password_reset_done": Rule(PUBLIC),
+    "password_reset_confirm": Rule(PUBLIC, kwargs=lambda objects: {"uidb64": "MQ", "token": "set-password"}),
+    "password_reset_complete": Rule(PUBLIC),
+    "healthz": Rule(PUBLIC),
+    # Every logged-in user.
+    "home": Rule(LOGGED_IN),
+    # Logging out ends on the login page, for everyone (probed with a session of its own).
+    "logout": Rule({person: LOGIN for person in PEOPLE}, ("post",), ends_session=True),
+    "password_change": Rule(LOGGED_IN, BOTH),
+    "password_change_done": Rule(LOGGED_IN),
+    # The beheerder.
+    "user_list": Rule(ADMINISTRATION),
+    "user_create": Rule(ADMINISTRATION, BOTH),
+    "user_edit": Rule(answers(ok=["beheerder"], hide=["x_beheerder"]), BOTH,
+                      lambda objects: {"pk": objects.people["colleague"].pk}),
+    "vocabulary": Rule(ADMINISTRATION, BOTH),
+    "vocabulary_toggle": Rule(answers(ok=["beheerder"], hide=["x_beheerder"]), ("post",),
+                              lambda objects: {"vocabulary": "competentie", "pk": objects.competence.pk}),
+    "reminders:settings": Rule(ADMINISTRATION, BOTH),
+    # Case files.
+    "clients:list": Rule(CASE_WORK),
+    "clients:create": Rule(CASE_WORK, BOTH),
+    "clients:detail": Rule(CLIENT_READ, kwargs=on_client()),
+    "clients:edit": Rule(CLIENT_WRITE, BOTH, on_client()),
+    "clients:history": Rule(CLIENT_READ, kwargs=on_client()),
+    "clients:contact_create": Rule(CLIENT_WRITE, ("post",), on_client()),
+    "clients:barrier_create": Rule(CLIENT_WRITE, ("post",), on_client()),
+    # Medical and psychological details: the assigned counsellor and the head only.
+    "clients:barrier_details": Rule(CLIENT_WRITE, kwargs=on_client(barrier_pk=lambda objects: objects.barrier.pk)),
+    "clients:barrier_edit": Rule(CLIENT_WRITE, BOTH, on_client(barrier_pk=lambda objects: objects.barrier.pk)),
+    "client_matches": Rule(CLIENT_READ, kwargs=lambda objects: {"client_pk": objects.client.pk}),
+    "subject_access": Rule(CLIENT_WRITE, kwargs=lambda objects: {"client_pk": objects.client.pk,
+                                                                 "extension": "json"}),
+    # Trajectories of that client.
+    "trajectories:create": Rule(CLIENT_WRITE, BOTH, lambda objects: {"client_pk": objects.client.pk}),
+    "trajectories:detail": Rule(CLIENT_READ, kwargs=on_trajectory()),
+    "trajectories:edit": Rule(CLIENT_WRITE, BOTH, on_trajectory()),
+    "trajectories:transition": Rule(CLIENT_WRITE, BOTH, on_trajectory(action=lambda objects: "suspend")),
+    "trajectories:placement_create": Rule(CLIENT_WRITE, ("post",), on_trajectory()),
+    "trajectories:placement_edit": Rule(CLIENT_WRITE, BOTH, on_trajectory(
+        placement_pk=lambda objects: objects.trajectory.placements.get().pk)),
+    "trajectories:hours_step_create": Rule(CLIENT_WRITE, ("post",), lambda objects: {
+        "client_pk": objects.client.pk, "pk": objects.werk_zorg.pk}),
+    "trajectories:hours_step_remove": Rule(CLIENT_WRITE, ("post",), lambda objects: {
+        "client_pk": objects.client.pk, "pk": objects.werk_zorg.pk, "step_pk": objects.hours_step.pk}),
+    "trajectories:goal_create": Rule(CLIENT_WRITE, ("post",), on_trajectory()),
+    "trajectories:goal_update": Rule(CLIENT_WRITE, ("post",), on_trajectory(goal_pk=lambda objects: objects.goal.pk)),
+    "trajectories:evaluation_create": Rule(CLIENT_WRITE, ("post",), on_trajectory()),
+    # Follow-up: a reminder about alice's client is hers (the head handles those without an active counsellor).
+    "reminders:list": Rule(CASE_WORK),
+    **{name: Rule(answers(ok=["owner"], hide=["colleague", "head", "x_counsellor", "x_head"]), ("post",),
+                  lambda objects: {"pk": objects.reminder.pk})
+       for name in ("reminders:done", "reminders:snooze", "reminders:reopen")},
+    # Employers and matching.
+    "employers:list": Rule(CASE_WORK),
+    "employers:create": Rule(HEAD_WORK, BOTH),
+    "employers:detail": Rule(EMPLOYER_READ, kwargs=on_employer()),
+    "employers:edit": Rule(EMPLOYER_WRITE, BOTH, on_employer()),
+    "employers:contact_create": Rule(EMPLOYER_WRITE, BOTH, on_employer()),
+    "employers:contact_edit": Rule(EMPLOYER_WRITE, BOTH, on_employer(contact_pk=lambda objects: objects.contact.pk)),
+    "employers:agreement_create": Rule(EMPLOYER_WRITE, BOTH, on_employer()),
+    "employers:agreement_edit": Rule(EMPLOYER_WRITE, BOTH, on_employer(
+        agreement_pk=lambda objects: objects.agreement.pk)),
+    "employers:agreement_document": Rule(EMPLOYER_READ, kwargs=on_employer(
+        agreement_pk=lambda objects: objects.agreement.pk)),
+    "employers:workplace_create": Rule(EMPLOYER_WRITE, BOTH, on_employer()),
+    "employers:workplace_edit": Rule(EMPLOYER_WRITE, BOTH, on_employer(
+        workplace_pk=lambda objects: objects.workplace.pk)),
+    "employers:workplace_matches": Rule(EMPLOYER_READ, kwargs=on_employer(
+        workplace_pk=lambda objects: objects.workplace.pk)),
+    # Proposing alice's client: her counsellor and the head (a colleague may not act for her).
+    "employers:placement_propose": Rule(answers(ok=["owner", "head"], deny=["colleague"],
+                                                hide=["x_counsellor", "x_head"]), ("post",), on_employer(
+        workplace_pk=lambda objects: objects.workplace.pk, client_pk=lambda objects: objects.client.pk)),
+    # The caseload as a file, in and out: the head.
+    "caseload:export": Rule(HEAD_WORK, kwargs=lambda objects: {"extension": "csv"}),
+    "caseload:import": Rule(HEAD_WORK, BOTH),
+    "caseload:import_preview": Rule(answers(ok=["head"], hide=["x_head"]),
+                                    kwargs=lambda objects: {"pk": objects.upload.pk}),
+    "caseload:import_confirm": Rule(answers(ok=["head"], hide=["x_head"]), ("post",),
+                                    lambda objects: {"pk": objects.upload.pk}),
+    # Figures.
+    "reporting:dashboard": Rule(FIGURES),
+    "reporting:reports": Rule(REPORTS),
+    "reporting:report": Rule(REPORT, kwargs=lambda objects: {"pk": objects.report.pk}),
+    "reporting:report_pdf": Rule(REPORT, kwargs=lambda objects: {"pk": objects.report.pk}),
+    "reporting:report_email": Rule(answers(ok=["head"], hide=["x_head"]), ("post",),
+                                   lambda objects: {"pk": objects.report.pk}),
+}
+
+# Django's own admin is for operators (staff) and checks that itself; probed once below.
+EXEMPT_NAMESPACES = {"admin"}
+
+
+def named_urls(patterns=None, namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if (pattern.namespace or "") not in EXEMPT_NAMESPACES:
+                yield from named_urls(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"{pattern.pattern} has no name, so it cannot be in the matrix"
+            yield namespace + pattern.name
+
+
+class Objects:
+    """One of everything a URL can point at, all of Menen, plus the people who probe them."""
+
+    def __init__(self, world):
+        from organisations.models import User
+
+        wervik_schepen = UserFactory(organisation=world.wervik, role=Role.ALDERMAN, email="x-schepen@example.be")
+        wervik_beheerder = UserFactory(organisation=world.wervik, role=Role.ADMINISTRATOR,
+                                       email="x-beheerder@example.be")
+        self.people = {"owner": world.alice, "colleague": world.bob, "head": world.hilde, "schepen": world.sam,
+                       "beheerder": world.bea, "x_counsellor": world.oscar, "x_head": world.olga,
+                       "x_schepen": wervik_schepen, "x_beheerder": wervik_beheerder, "regio": world.rita}
+        assert all(isinstance(person, User) for person in self.people.values())
+        self.client, self.barrier, self.trajectory, self.employer = (
+            world.client, world.barrier, world.trajectory, world.employer)
+        today = datetime.date.today()
+        self.werk_zorg = services.trajectory_register(
+            client=world.client, by=world.alice, type="werk_zorg", start_date=today - datetime.timedelta(days=30),
+            care_partner_name="CGG Zuid-West")
+        self.hours_step = services.hours_step_add(trajectory=self.werk_zorg, from_date=today, hours_per_week=4)
+        self.goal = Goal.objects.create(trajectory=world.trajectory, description="Heftruckattest halen")
+        self.competence = Competence.objects.create(organisation=world.menen, name="Orderpicking")
+        self.contact = ContactPerson.objects.create(employer=world.employer, name="Els Maes")
+        self.agreement = Agreement.objects.create(employer=world.employer, start_date=today)
+        self.agreement.document.save("overeenkomst.pdf", ContentFile(b"%PDF-1.4 test"))
+        self.workplace = Workplace.objects.create(employer=world.employer, function="orderpicker",
+                                                  hours_per_week=19, capacity=2, postcode="8930",
+                                                  municipality="Menen")
+        self.reminder = Reminder.objects.create(organisation=world.menen, rule="geen_contact",
+                                                subject=f"client:{world.client.pk}", client=world.client,
+                                                due_date=today)
+        self.upload = Upload.objects.create(organisation=world.menen, uploaded_by=world.hilde,
+                                            filename="caseload.csv", content=b"rijksregisternummer\n")
+        self.report = YearlyReport.objects.create(organisation=world.menen, year=today.year - 1,
+                                                  requested_by=world.hilde, state="klaar")
+        self.report.pdf.save("jaarverslag.pdf", ContentFile(b"%PDF-1.4 test"))
+        ClientFactory(organisation=world.wervik, counsellor=world.oscar)
+
+
+def answer_of(response):
+    if response.status_code in (301, 302, 303):
+        return LOGIN if response["Location"].startswith(reverse("login")) else OK
+    # 422: the form was refused for what it holds (empty in the probe), so the user got through.
+    return {403: DENY, 404: HIDE, 422: OK}.get(response.status_code, OK if response.status_code < 300 else
+                                               f"HTTP {response.status_code}")
+
+
+def probe(http, method, url, data):
+    with transaction.atomic():
+        response = getattr(http, method)(url, data)
+        transaction.set_rollback(True)
+    return answer_of(response)
+
+
+def test_every_url_has_a_rule():
+    missing = sorted(set(named_urls()) - set(RULES))
+    assert not missing, f"views without a rule in the permission matrix: {missing}"
+    assert not set(RULES) - set(named_urls()), "rules for URLs that no longer exist"
+
+
+def test_the_permission_matrix(world, capsys):
+    objects = Objects(world)
+    def logged_in(person):
+        http = HttpClient()
+        if person != "anonymous":
+            http.force_login(objects.people[person])
+        return http
+
+    clients = {person: logged_in(person) for person in PEOPLE}
+    wrong, cases = [], 0
+    for name, rule in RULES.items():
+        url = reverse(name, kwargs=rule.kwargs(objects))
+        for method in rule.methods:
+            for person in PEOPLE:
+                cases += 1
+                http = logged_in(person) if rule.ends_session else clients[person]
+                got = probe(http, method, url, rule.data)
+                if got != rule.expected[person]:
+                    wrong.append(f"{method.upper()} {name} as {person}: {got}, expected {rule.expected[person]}")
+    with capsys.disabled():
+        print(f"\npermission matrix: {cases} cases ({len(RULES)} URLs × methods × {len(PEOPLE)} people, "
+              f"{len(OWN)} roles in the own organisation, {len(OTHER)} in another, a regiocoördinator "
+              f"and an anonymous visitor)")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_django_admin_is_for_operators_only(world):
+    for user in (world.alice, world.hilde, world.bea, world.rita):
+        http = HttpClient()
+        http.force_login(user)
+        response = http.get("/beheer/django/")
+        assert response.status_code == 302 and "/beheer/django/login/" in response["Location"]
