@@ -1,4 +1,10 @@
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from . import second_factor
 
 
 class PrivatePagesMiddleware:
@@ -14,3 +20,40 @@ class PrivatePagesMiddleware:
             patch_cache_control(response, private=True, no_store=True)
         patch_vary_headers(response, ["HX-Request"])
         return response
+
+
+class SecondFactorMiddleware:
+    """A session that still waits for the second factor reaches only the pages to give it (or set
+    up the app) and to log out. The mark is set at login (organisations.second_factor.on_login)."""
+
+    OPEN_PAGES = {"second_factor", "second_factor_setup", "logout", "healthz"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        waiting = request.user.is_authenticated and request.session.get(second_factor.PENDING)
+        if waiting and self._view_name(request) not in self.OPEN_PAGES:
+            target = reverse("second_factor" if waiting == "code" else "second_factor_setup")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _view_name(request):
+        try:
+            return resolve(request.path_info).view_name
+        except Resolver404:
+            return None
+
+
+class InactivityTimeoutMiddleware:
+    """A session ends after the organisation's inactivity period: a request moves the end on (at most
+    once a minute, so ordinary requests do not write the session)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            second_factor.keep_alive(request.session)
+        return self.get_response(request)

@@ -1,7 +1,9 @@
 """Organisations (OCMWs), welzijnsregio's, and the people who log in, with their role."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -15,6 +17,12 @@ class Organisation(models.Model):
     is_demo = models.BooleanField(_("demo"), default=False,
                                   help_text=_("Made by seed_demo, which may replace its data; never a real OCMW."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    session_timeout_minutes = models.PositiveSmallIntegerField(
+        _("log out after inactivity (minutes)"), default=30, validators=[MinValueValidator(5), MaxValueValidator(480)],
+        help_text=_("A session without any click for this long ends; takes effect at the next login."))
+    retention_years = models.PositiveSmallIntegerField(
+        _("keep closed case files (years)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("A closed case file is anonymised this many years after its last trajectory ended."))
 
     class Meta:
         ordering = ["name"]
@@ -128,6 +136,11 @@ class User(AbstractUser):
     @property
     def is_administrator(self):
         return self.role == Role.ADMINISTRATOR and self.organisation_id is not None
+
+    @property
+    def requires_second_factor(self):
+        """Two-factor authentication is required for the roles that see or manage everything, and for operators."""
+        return self.role in settings.SECOND_FACTOR_REQUIRED_ROLES or self.is_staff or self.is_superuser
 
     @property
     def sees_aggregates(self):

@@ -1,14 +1,20 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.models import Competence, Interest
 from reporting.views import comparison_page
 
+from . import second_factor
 from .forms import VOCABULARIES, InvitationAwarePasswordResetForm, UserForm, VocabularyTermForm
 from .models import Organisation, User
 from .permissions import administrator_required
@@ -56,7 +62,18 @@ def user_edit(request, pk):
         form.save()
         messages.success(request, _("User saved."))
         return redirect("user_list")
-    return render(request, "organisations/user_form.html", {"form": form, "edited": user})
+    return render(request, "organisations/user_form.html", {
+        "form": form, "edited": user, "has_second_factor": second_factor.confirmed_device(user) is not None})
+
+
+@administrator_required
+@require_POST
+def user_second_factor_reset(request, pk):
+    """A lost phone: the user sets up the app again at the next login (required roles) or may."""
+    user = get_object_or_404(_manageable_users(request), pk=pk)
+    second_factor.remove(user)
+    messages.success(request, _("Two-factor authentication of %(email)s was reset.") % {"email": user.email})
+    return redirect("user_edit", pk=user.pk)
 
 
 def _manageable_users(request):
@@ -110,3 +127,59 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _next_page(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@login_required
+def second_factor_view(request):
+    """The second step of logging in: the six-digit code from the app."""
+    device = second_factor.confirmed_device(request.user)
+    if device is None:
+        return redirect("second_factor_setup")
+    error = None
+    if request.method == "POST":
+        error = second_factor.check(device, request.POST.get("code", ""))
+        if error is None:
+            second_factor.complete(request, device)
+            return redirect(_next_page(request))
+    return render(request, "registration/second_factor.html", {"error": error, "next": _next_page(request)},
+                  status=422 if error else 200)
+
+
+@login_required
+def second_factor_setup(request):
+    """Set up (or look at) two-factor authentication: scan the code with an app, then confirm it."""
+    user = request.user
+    if second_factor.confirmed_device(user) and request.user.is_verified():
+        return render(request, "registration/second_factor_setup.html", {"enabled": True})
+    if second_factor.confirmed_device(user):  # set up already: give the code first
+        return redirect(f"{reverse('second_factor')}?{urlencode({'next': request.get_full_path()})}")
+    device = second_factor.pending_device(user)
+    error = None
+    if request.method == "POST":
+        error = second_factor.check(device, request.POST.get("code", ""))
+        if error is None:
+            second_factor.complete(request, device)
+            messages.success(request, _("Two-factor authentication is on. From now on you log in with a code "
+                                        "from your app."))
+            return redirect(_next_page(request))
+    return render(request, "registration/second_factor_setup.html", {
+        "qr": second_factor.qr_svg(device), "secret": second_factor.secret(device), "error": error,
+        "next": _next_page(request), "required": user.requires_second_factor}, status=422 if error else 200)
+
+
+@login_required
+@require_POST
+def second_factor_remove(request):
+    """Switch two-factor authentication off, where the role does not require it."""
+    if request.user.requires_second_factor:
+        raise PermissionDenied
+    second_factor.remove(request.user)
+    messages.success(request, _("Two-factor authentication is off."))
+    return redirect("second_factor_setup")

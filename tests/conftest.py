@@ -75,6 +75,7 @@ def login(client):
 
     def as_user(user):
         client.force_login(user)
+        pass_second_factor(client, user)
         return client
 
     return as_user
@@ -99,3 +100,21 @@ def tasks_run_in_the_test(monkeypatch):
 def media_in_a_temporary_folder(settings, tmp_path):
     """Uploaded documents and rendered reports land in the test's own folder, not in media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def pass_second_factor(http, user):
+    """The code step after the password, for the roles that require it (or a user with an app): the
+    session is verified with the user's confirmed TOTP device, as organisations.second_factor does."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from organisations import second_factor
+
+    session = http.session
+    if not session.get(second_factor.PENDING):
+        return
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+              or TOTPDevice.objects.create(user=user, name="app", confirmed=True))
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    del session[second_factor.PENDING]
+    session.save()

@@ -24,6 +24,7 @@ from reporting.models import YearlyReport
 from trajectories import services
 from trajectories.models import Goal
 
+from .conftest import pass_second_factor
 from .factories import ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,11 +104,18 @@ RULES = {
     "logout": Rule({person: LOGIN for person in PEOPLE}, ("post",), ends_session=True),
     "password_change": Rule(LOGGED_IN, BOTH),
     "password_change_done": Rule(LOGGED_IN),
+    "second_factor": Rule(LOGGED_IN, BOTH),
+    "second_factor_setup": Rule(LOGGED_IN, BOTH),
+    # Switching two-factor authentication off: not for the roles that require it.
+    "second_factor_remove": Rule(answers(ok=["owner", "colleague", "schepen", "x_counsellor", "x_schepen", "regio"]),
+                                 ("post",)),
     # The beheerder.
     "user_list": Rule(ADMINISTRATION),
     "user_create": Rule(ADMINISTRATION, BOTH),
     "user_edit": Rule(answers(ok=["beheerder"], hide=["x_beheerder"]), BOTH,
                       lambda objects: {"pk": objects.people["colleague"].pk}),
+    "user_second_factor_reset": Rule(answers(ok=["beheerder"], hide=["x_beheerder"]), ("post",),
+                                     lambda objects: {"pk": objects.people["colleague"].pk}),
     "vocabulary": Rule(ADMINISTRATION, BOTH),
     "vocabulary_toggle": Rule(answers(ok=["beheerder"], hide=["x_beheerder"]), ("post",),
                               lambda objects: {"vocabulary": "competentie", "pk": objects.competence.pk}),
@@ -264,6 +272,7 @@ def test_the_permission_matrix(world, capsys):
         http = HttpClient()
         if person != "anonymous":
             http.force_login(objects.people[person])
+            pass_second_factor(http, objects.people[person])
         return http
 
     clients = {person: logged_in(person) for person in PEOPLE}
@@ -288,5 +297,6 @@ def test_the_django_admin_is_for_operators_only(world):
     for user in (world.alice, world.hilde, world.bea, world.rita):
         http = HttpClient()
         http.force_login(user)
+        pass_second_factor(http, user)
         response = http.get("/beheer/django/")
         assert response.status_code == 302 and "/beheer/django/login/" in response["Location"]

@@ -1,0 +1,92 @@
+"""Two-factor authentication with a TOTP app (django-otp): required for the diensthoofd, the
+beheerder and operators, offered to everyone else. After the password, the session is marked as
+waiting for the code (or for the set-up of an app); SecondFactorMiddleware keeps the user on those
+pages until the code is given. The mark is set at login, so ordinary requests cost no query.
+The session's inactivity period (per organisation) is also fixed at login."""
+
+import math
+import time
+from base64 import b32encode
+
+import segno
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+PENDING = "second_factor_pending"  # "code" (the user has an app) or "setup" (the role requires one)
+INACTIVITY = "inactivity_seconds"
+LAST_SEEN = "inactivity_last_seen"
+
+
+def confirmed_device(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def on_login(sender, request, user, **kwargs):
+    """After the password: what the session still waits for, and how long it may stay idle."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session.pop(PENDING, None)
+    if confirmed_device(user):
+        request.session[PENDING] = "code"
+    elif user.requires_second_factor:
+        request.session[PENDING] = "setup"
+    minutes = user.organisation.session_timeout_minutes if user.organisation_id else 30
+    request.session[INACTIVITY] = minutes * 60
+    keep_alive(request.session)
+
+
+def keep_alive(session, every=60):
+    """Move the end of an idle session on to the organisation's period from now; at most once per
+    `every` seconds, as that writes the session."""
+    seconds, now = session.get(INACTIVITY), int(time.time())
+    if seconds and now - session.get(LAST_SEEN, 0) >= every:
+        session[LAST_SEEN] = now
+        session.set_expiry(seconds)
+
+
+def pending_device(user):
+    """The app being set up: one unconfirmed device per user, kept until it is confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name=_("authenticator app"), confirmed=False)
+
+
+def qr_svg(device):
+    return segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#1d3f6e")
+
+
+def secret(device):
+    """The key for typing it in by hand, in groups of four."""
+    key = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[index:index + 4] for index in range(0, len(key), 4))
+
+
+def check(device, code):
+    """None when the code is right; otherwise the Dutch reason. TOTPDevice throttles wrong codes."""
+    allowed, details = device.verify_is_allowed()
+    if not allowed:  # each wrong code doubles the wait: 1, 2, 4, 8 ... seconds
+        seconds = max(1, math.ceil((details["locked_until"] - timezone.now()).total_seconds()))
+        return ngettext("Too many wrong codes. Wait %(seconds)s second and try again.",
+                        "Too many wrong codes. Wait %(seconds)s seconds and try again.", seconds) % {"seconds": seconds}
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return _("The code has six digits.")
+    if not device.verify_token(code):
+        return _("This code is not right. Type the code your app shows now.")
+    return None
+
+
+def complete(request, device):
+    """The code was right: the session is verified with this device."""
+    if not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    otp_login(request, device)
+    request.session.pop(PENDING, None)
+
+
+def remove(user):
+    TOTPDevice.objects.filter(user=user).delete()

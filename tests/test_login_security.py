@@ -1,0 +1,156 @@
+"""Logging in: throttling of wrong passwords (django-axes), the TOTP second step (django-otp),
+required for the diensthoofd and the beheerder and offered to the others, the end of idle sessions,
+and the Content Security Policy."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from organisations import second_factor
+
+from .factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def log_in(http, user, password=PASSWORD, address="192.0.2.10"):
+    return http.post(reverse("login"), {"username": user.email, "password": password}, REMOTE_ADDR=address)
+
+
+def code(device, *, later=True):
+    """The app's code now; `later`: typed a while after an earlier code or a wrong one (a code
+    counts once per 30 s, and a wrong one makes the next wait 1, 2, 4 ... seconds)."""
+    if later:
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_timestamp=None,
+                                                       throttling_failure_count=0)
+    return f"{TOTP(device.bin_key).token():06d}"
+
+
+def test_five_wrong_passwords_block_that_address_and_e_mail(world):
+    http = HttpClient()
+    for _attempt in range(4):
+        assert log_in(http, world.alice, "fout-wachtwoord").status_code == 200
+    assert log_in(http, world.alice, "fout-wachtwoord").status_code == 429  # the fifth blocks
+    blocked = log_in(http, world.alice)  # even the right password, for 15 minutes
+    assert blocked.status_code == 429
+    page = blocked.content.decode()
+    assert "Aanmelden tijdelijk geblokkeerd" in page and "5 keer fout" in page and "15 minuten" in page
+    assert "_auth_user_id" not in http.session
+    # Another colleague, or the same person from another address, is not blocked by it.
+    assert log_in(HttpClient(), world.bob).status_code == 302
+    assert log_in(HttpClient(), world.alice, address="192.0.2.99").status_code == 302
+
+
+def test_a_good_login_resets_the_count(world):
+    http = HttpClient()
+    for _attempt in range(4):
+        log_in(http, world.alice, "fout-wachtwoord")
+    assert log_in(http, world.alice).status_code == 302
+    http.post(reverse("logout"))
+    for _attempt in range(4):
+        log_in(http, world.alice, "fout-wachtwoord")
+    assert log_in(http, world.alice).status_code == 302
+
+
+def test_the_head_sets_up_the_app_at_the_first_login_and_gives_a_code_after_that(world):
+    http = HttpClient()
+    response = log_in(http, world.hilde)
+    assert response.status_code == 302
+    # Until the app is set up, every page leads to the set-up.
+    page = http.get(reverse("clients:list"))
+    assert page.status_code == 302 and page["Location"].startswith(reverse("second_factor_setup"))
+    setup = http.get(page["Location"])
+    assert "Scan deze code met de app" in setup.content.decode() and "<svg" in setup.content.decode()
+    device = TOTPDevice.objects.get(user=world.hilde, confirmed=False)
+    wrong = http.post(page["Location"], {"code": "000000"})
+    assert wrong.status_code == 422 and "Deze code klopt niet" in wrong.content.decode()
+    right = http.post(page["Location"], {"code": code(device), "next": reverse("clients:list")})
+    assert right.status_code == 302 and right["Location"] == reverse("clients:list")
+    assert http.get(reverse("clients:list")).status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+
+    http.post(reverse("logout"))
+    log_in(http, world.hilde)
+    asked = http.get(reverse("reporting:dashboard"))
+    assert asked["Location"].startswith(reverse("second_factor"))
+    assert http.post(reverse("second_factor"), {"code": "12345"}).status_code == 422
+    done = http.post(reverse("second_factor"), {"code": code(device), "next": reverse("reporting:dashboard")})
+    assert done["Location"] == reverse("reporting:dashboard")
+    assert http.get(reverse("reporting:dashboard")).status_code == 200
+
+
+def test_a_foreign_next_address_is_not_followed(world):
+    http = HttpClient()
+    log_in(http, world.hilde)
+    device = second_factor.pending_device(world.hilde)
+    response = http.post(reverse("second_factor_setup"), {"code": code(device), "next": "https://evil.example/"})
+    assert response["Location"] == reverse("home")
+
+
+def test_wrong_codes_are_throttled(world):
+    device = TOTPDevice.objects.create(user=world.hilde, name="app", confirmed=True)
+    http = HttpClient()
+    log_in(http, world.hilde)
+    for _attempt in range(3):
+        http.post(reverse("second_factor"), {"code": "000000"})
+    throttled = http.post(reverse("second_factor"), {"code": code(device, later=False)})
+    assert throttled.status_code == 422 and "Te veel foute codes. Wacht" in throttled.content.decode()
+    assert "_auth_user_id" in http.session and second_factor.PENDING in http.session
+
+
+def test_a_counsellor_may_switch_the_app_on_and_off(world):
+    http = HttpClient()
+    log_in(http, world.alice)
+    assert http.get(reverse("clients:list")).status_code == 200  # not required for her
+    http.get(reverse("second_factor_setup"))
+    device = TOTPDevice.objects.get(user=world.alice)
+    http.post(reverse("second_factor_setup"), {"code": code(device)})
+    assert "Tweestapsverificatie staat aan" in http.get(reverse("second_factor_setup")).content.decode()
+    http.post(reverse("logout"))
+    log_in(http, world.alice)
+    assert http.get(reverse("clients:list"))["Location"].startswith(reverse("second_factor"))
+    http.post(reverse("second_factor"), {"code": code(device)})
+    http.post(reverse("second_factor_remove"))
+    assert not TOTPDevice.objects.filter(user=world.alice).exists()
+
+
+def test_the_beheerder_resets_a_lost_phone(world, login):
+    TOTPDevice.objects.create(user=world.hilde, name="app", confirmed=True)
+    response = login(world.bea).post(reverse("user_second_factor_reset", args=[world.hilde.pk]), follow=True)
+    assert "Tweestapsverificatie van hilde@example.be werd opnieuw ingesteld" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=world.hilde).exists()
+    http = HttpClient()
+    log_in(http, world.hilde)
+    assert http.get(reverse("home"))["Location"].startswith(reverse("second_factor_setup"))
+
+
+def test_an_idle_session_ends_after_the_organisations_period(world):
+    http = HttpClient()
+    log_in(http, world.alice)
+    assert http.session.get_expiry_age() == 30 * 60
+    world.menen.session_timeout_minutes = 10
+    world.menen.save()
+    http.post(reverse("logout"))
+    log_in(http, world.alice)
+    assert http.session.get_expiry_age() == 10 * 60
+    assert http.cookies["sessionid"]["max-age"] == 10 * 60
+
+
+def test_the_content_security_policy_allows_no_inline_script(world, login):
+    response = login(world.alice).get(reverse("clients:list"))
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self'" and policy["default-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+    inline = []
+    for template in (ROOT / "templates").rglob("*.html"):
+        text = template.read_text()
+        inline += [f"{template.name}: {tag}" for tag in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", text)]
+        inline += [f"{template.name}: {handler}" for handler in re.findall(r"\son[a-z]+=\"", text)]
+    assert inline == []
