@@ -4,8 +4,28 @@ Changes to client data are recorded by django-simple-history (see README); this 
 reads, which a history library does not see."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class ImmutableLog(PermissionDenied):
+    """The access log is written once: not changed, not removed (also refused by the database on
+    PostgreSQL, see migration 0002)."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableLog("the access log cannot be changed")
+
+    def delete(self):
+        raise ImmutableLog("the access log cannot be deleted")
+
+    def purge_demo(self, organisation):
+        """seed_demo replaces a demo organisation with its log; a real OCMW's log stays."""
+        if not organisation.is_demo:
+            raise ImmutableLog("only a demo organisation's access log can be removed")
+        return models.QuerySet.delete(self.filter(organisation=organisation))
 
 
 class AccessLog(models.Model):
@@ -18,11 +38,13 @@ class AccessLog(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("user"))
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey("clients.Client", on_delete=models.SET_NULL, null=True, related_name="access_logs",
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, null=True, related_name="access_logs",
                                verbose_name=_("client"))
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
@@ -31,6 +53,14 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableLog("the access log cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableLog("the access log cannot be deleted")
 
 
 def log_access(user, client, action, detail=""):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/bewerken/", views.client_edit, name="edit"),
     path("<int:pk>/historiek/", views.client_history, name="history"),
+    path("<int:pk>/inzage/", views.client_access_log, name="access_log"),
     path("<int:pk>/contactmomenten/nieuw/", views.contact_create, name="contact_create"),
     path("<int:pk>/drempels/nieuw/", views.barrier_create, name="barrier_create"),
     path("<int:pk>/drempels/<int:barrier_pk>/", views.barrier_details, name="barrier_details"),

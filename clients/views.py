@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AccessLog, log_access
 from organisations.models import Role, User
-from organisations.permissions import case_file_access
+from organisations.permissions import case_file_access, head_required
 from trajectories.rules import Status as TrajectoryStatus
 from trajectories.rules import TrajectoryType
 
@@ -180,5 +180,18 @@ def client_history(request, pk):
     return render(request, "clients/client_history.html", {
         "client": client,
         "changes": selectors.change_history(client, selectors.client_related_names(client.organisation_id)),
-        "accesses": client.access_logs.select_related("user")[:100],
     })
+
+
+@head_required
+def client_access_log(request, pk):
+    """Who opened this case file, read its special-category details or exported it, and when:
+    for the diensthoofd. The log itself cannot be changed (audit.models)."""
+    client = selectors.client_for(request.user, pk)
+    entries = client.access_logs.select_related("user")
+    action = request.GET.get("actie", "")
+    if action in AccessLog.Action.values:
+        entries = entries.filter(action=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
+    return render(request, "clients/client_access_log.html", {
+        "client": client, "page": page, "actions": AccessLog.Action.choices, "action": action})

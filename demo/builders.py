@@ -165,7 +165,7 @@ class DemoBuilder:
         if not organisation.is_demo:
             raise DemoRefused(_("Organisation %(slug)s exists and is not a demo: nothing was changed.") % {
                 "slug": slug})
-        AccessLog.objects.filter(organisation=organisation).delete()
+        AccessLog.objects.purge_demo(organisation)
         Client.objects.filter(organisation=organisation).delete()
         Employer.objects.filter(organisation=organisation).delete()
         Competence.objects.filter(organisation=organisation).delete()

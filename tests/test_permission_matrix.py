@@ -126,6 +126,8 @@ RULES = {
     "clients:detail": Rule(CLIENT_READ, kwargs=on_client()),
     "clients:edit": Rule(CLIENT_WRITE, BOTH, on_client()),
     "clients:history": Rule(CLIENT_READ, kwargs=on_client()),
+    # Who opened the file: the head.
+    "clients:access_log": Rule(answers(ok=["head"], hide=["x_head"]), kwargs=on_client()),
     "clients:contact_create": Rule(CLIENT_WRITE, ("post",), on_client()),
     "clients:barrier_create": Rule(CLIENT_WRITE, ("post",), on_client()),
     # Medical and psychological details: the assigned counsellor and the head only.
