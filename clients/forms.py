@@ -50,7 +50,7 @@ class ClientForm(forms.ModelForm):
             "street_address", "postcode", "municipality", "phone", "email", "leefloon_category",
             "competences", "competences_note", "interests", "interests_note", "goals",
             "education_level", "languages", "driving_licence", "mobility", "childcare_needs",
-            "work_history", "draagkracht_hours", "status", "counsellor",
+            "work_history", "draagkracht_hours", "status", "counsellor", "version",
         ]
         widgets = {
             "birth_date": DateInput(),

@@ -2,6 +2,7 @@
 
 import datetime
 
+from concurrency.fields import IntegerVersionField
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -141,7 +142,9 @@ class Client(models.Model):
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[competences, interests], excluded_fields=["updated_at"])
+    # Optimistic locking (django-concurrency): saving a copy read before someone else's save is refused.
+    version = IntegerVersionField()
+    history = HistoricalRecords(m2m_fields=[competences, interests], excluded_fields=["updated_at", "version"])
 
     objects = ClientQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import AccessLog, log_access
+from ocmw_activation.editing import save_unless_changed_meanwhile
 from organisations.models import Role, User
 from organisations.permissions import case_file_access, head_required
 from trajectories.rules import Status as TrajectoryStatus
@@ -80,11 +81,13 @@ def client_edit(request, pk):
     if request.method == "GET":
         log_access(request.user, client, AccessLog.Action.OPENED, detail=_("edit form"))
     form = ClientForm(request.POST or None, instance=client, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.client_save(form)
+    saved = request.method == "POST" and form.is_valid() and save_unless_changed_meanwhile(
+        form, lambda: services.client_save(form))
+    if saved:
         messages.success(request, _("Case file saved."))
         return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/client_form.html", {"form": form, "client": client})
+    return render(request, "clients/client_form.html", {"form": form, "client": client},
+                  status=409 if form.non_field_errors() else 200)
 
 
 @case_file_access

@@ -109,3 +109,10 @@ def running_twe(client, by, employer, start=None, **fields):
         client=client, by=by, type="twe", start_date=start or datetime.date.today() - datetime.timedelta(days=90),
         placement={"employer": employer, "function": "magazijnmedewerker", "hours_per_week": 19},
         start=True, **fields)
+
+
+def edit_version(instance):
+    """The signed version an edit form carries for this record as it is now (optimistic locking)."""
+    from concurrency.forms import get_signer
+
+    return get_signer().sign(type(instance).objects.values_list("version", flat=True).get(pk=instance.pk))

@@ -4,7 +4,7 @@ from django.urls import reverse
 from audit.models import AccessLog
 from clients.models import Client, ContactMoment
 
-from .factories import BarrierFactory, ClientFactory, CompetenceFactory, ContactMomentFactory, UserFactory
+from .factories import BarrierFactory, ClientFactory, CompetenceFactory, ContactMomentFactory, UserFactory, edit_version
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_only_the_head_assigns_a_counsellor(world, login):
     assert "counsellor" not in login(world.alice).get(reverse("clients:create")).context["form"].fields
     response = login(world.hilde).post(reverse("clients:edit", args=[world.client.pk]),
                                        client_data(national_number=world.client.national_number,
-                                                   counsellor=world.bob.pk))
+                                                   counsellor=world.bob.pk, version=edit_version(world.client)))
     assert response.status_code == 302
     world.client.refresh_from_db()
     assert world.client.counsellor == world.bob
@@ -83,7 +83,8 @@ def test_the_head_cannot_assign_a_counsellor_of_another_organisation(world, logi
 def test_editing_records_who_changed_what(world, login):
     login(world.alice).post(reverse("clients:edit", args=[world.client.pk]),
                             client_data(national_number=world.client.national_number, first_name="Fatima",
-                                        last_name="Benali", goals="Een job in de kinderopvang"))
+                                        last_name="Benali", goals="Een job in de kinderopvang",
+                                        version=edit_version(world.client)))
     record = world.client.history.first()
     assert record.history_user == world.alice
     page = login(world.hilde).get(reverse("clients:history", args=[world.client.pk])).content.decode()
@@ -245,7 +246,8 @@ def test_one_save_is_one_entry_in_the_history_with_a_constant_number_of_queries(
     url = reverse("clients:history", args=[world.client.pk])
 
     def edit(**changes):
-        data = client_data(national_number=world.client.national_number, first_name="Fatima", last_name="Benali")
+        data = client_data(national_number=world.client.national_number, first_name="Fatima", last_name="Benali",
+                           version=edit_version(world.client))
         data.update(changes)
         assert http.post(reverse("clients:edit", args=[world.client.pk]), data).status_code == 302
 
@@ -281,3 +283,39 @@ def test_a_colleague_cannot_edit_a_barrier(world, login):
     assert login(world.bob).get(url).status_code == 403
     assert login(world.bob).post(url, {"verwijderen": "1"}).status_code == 403
     assert world.client.barriers.exists()
+
+
+def test_two_people_editing_the_same_file_lose_nothing(world, login):
+    """Alice and the head open the edit form at the same time; the head saves first. Alice's save is
+    refused with who and when, her typing stays in the form, and saving again keeps her version."""
+    from clients.models import Client
+
+    opened = edit_version(world.client)
+    head = client_data(national_number=world.client.national_number, first_name="Fatima", last_name="Benali",
+                       goals="Eerst taalles", counsellor=world.alice.pk, version=opened)
+    assert login(world.hilde).post(reverse("clients:edit", args=[world.client.pk]), head).status_code == 302
+    alice = login(world.alice)
+    mine = client_data(national_number=world.client.national_number, first_name="Fatima", last_name="Benali",
+                       goals="Een job in de kinderopvang", phone="0470 12 34 56", version=opened)
+    refused = alice.post(reverse("clients:edit", args=[world.client.pk]), mine)
+    page = refused.content.decode()
+    assert refused.status_code == 409
+    assert "Hilde" in page and "heeft dit intussen opgeslagen" in page
+    assert "Een job in de kinderopvang" in page and "0470 12 34 56" in page  # what she typed is still there
+    assert Client.objects.get(pk=world.client.pk).goals == "Eerst taalles"  # nothing of hers written
+    again = dict(mine, version=refused.context["form"]["version"].value())
+    assert alice.post(reverse("clients:edit", args=[world.client.pk]), again).status_code == 302
+    assert Client.objects.get(pk=world.client.pk).goals == "Een job in de kinderopvang"
+
+
+def test_a_stale_save_writes_nothing_of_the_file_or_its_lists(world, login):
+    from clients.models import Client
+
+    competence = CompetenceFactory(organisation=world.menen, name="Heftruckattest")
+    stale = edit_version(world.client)
+    Client.objects.get(pk=world.client.pk).save()  # someone else saved meanwhile
+    response = login(world.alice).post(reverse("clients:edit", args=[world.client.pk]), client_data(
+        national_number=world.client.national_number, competences=[competence.pk], version=stale))
+    assert response.status_code == 409
+    assert not world.client.competences.exists()
+    assert Client.objects.get(pk=world.client.pk).first_name == world.client.first_name

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from trajectories.models import Trajectory
 
-from .factories import ClientFactory, EmployerFactory, running_twe
+from .factories import ClientFactory, EmployerFactory, edit_version, running_twe
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -216,8 +216,22 @@ def test_the_planned_end_of_a_werk_zorg_is_edited_within_18_months(world, login)
                                              start_date=datetime.date(2026, 1, 1))
     url = reverse("trajectories:edit", args=[world.client.pk, werk_zorg.pk])
     http = login(world.alice)
-    response = http.post(url, {"planned_end_date": "01/07/2027", "care_partner": "ocmw"})
+    version = edit_version(werk_zorg)
+    response = http.post(url, {"planned_end_date": "01/07/2027", "care_partner": "ocmw", "version": version})
     assert "30/06/2027" in " ".join(response.context["form"].errors["planned_end_date"])
-    assert http.post(url, {"planned_end_date": "30/06/2027", "care_partner": "ocmw"}).status_code == 302
+    assert http.post(url, {"planned_end_date": "30/06/2027", "care_partner": "ocmw",
+                           "version": version}).status_code == 302
     werk_zorg.refresh_from_db()
     assert (werk_zorg.planned_end_date, werk_zorg.care_partner) == (datetime.date(2027, 6, 30), "ocmw")
+
+
+def test_a_trajectory_saved_by_someone_else_meanwhile_is_not_overwritten(world, login):
+    from trajectories.models import Trajectory
+
+    url = reverse("trajectories:edit", args=[world.client.pk, world.trajectory.pk])
+    opened = edit_version(world.trajectory)
+    assert login(world.hilde).post(url, {"description": "Door het diensthoofd", "version": opened}).status_code == 302
+    refused = login(world.alice).post(url, {"description": "Door Alice", "version": opened})
+    assert refused.status_code == 422 and "heeft dit intussen opgeslagen" in refused.content.decode()
+    assert "Door Alice" in refused.content.decode()
+    assert Trajectory.objects.get(pk=world.trajectory.pk).description == "Door het diensthoofd"

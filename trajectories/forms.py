@@ -86,7 +86,7 @@ class TrajectoryEditForm(forms.ModelForm):
     class Meta:
         model = Trajectory
         fields = ["planned_end_date", "description", "care_partner", "care_partner_name", "care_moments",
-                  "next_evaluation_date"]
+                  "next_evaluation_date", "version"]
         widgets = TrajectoryForm.Meta.widgets
 
     def __init__(self, *args, **kwargs):

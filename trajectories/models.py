@@ -2,6 +2,7 @@
 for werk-zorg, the weekly-hours schedule. Each model checks its own rules in clean();
 `services.py` runs them for every change."""
 
+from concurrency.fields import IntegerVersionField
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -68,7 +69,9 @@ class Trajectory(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords()
+    # Optimistic locking (django-concurrency): saving a copy read before someone else's save is refused.
+    version = IntegerVersionField()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = TrajectoryQuerySet.as_manager()
 

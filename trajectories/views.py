@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from audit.models import AccessLog, log_access
 from clients import selectors as client_selectors
 from clients.views import editable_client
+from ocmw_activation.editing import save_unless_changed_meanwhile
 from organisations.permissions import case_file_access
 
 from . import services
@@ -109,9 +110,10 @@ def trajectory_edit(request, client_pk, pk):
     trajectory = _trajectory(client, pk)
     form = TrajectoryEditForm(request.POST or None, instance=trajectory)
     if request.method == "POST" and form.is_valid():
-        services.trajectory_update(trajectory=trajectory, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect("trajectories:detail", client_pk=client.pk, pk=trajectory.pk)
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        if save_unless_changed_meanwhile(form, lambda: services.trajectory_update(trajectory=trajectory, **fields)):
+            messages.success(request, _("Saved."))
+            return redirect("trajectories:detail", client_pk=client.pk, pk=trajectory.pk)
     return _edit_page(request, form, client, trajectory, _("Edit %(trajectory)s") % {"trajectory": trajectory})
 
 
