@@ -142,9 +142,12 @@ class Client(models.Model):
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False,
+                                         help_text=_("The retention period ended: personal data removed."))
     # Optimistic locking (django-concurrency): saving a copy read before someone else's save is refused.
     version = IntegerVersionField()
-    history = HistoricalRecords(m2m_fields=[competences, interests], excluded_fields=["updated_at", "version"])
+    history = HistoricalRecords(m2m_fields=[competences, interests],
+                                excluded_fields=["updated_at", "version", "anonymised_at"])
 
     objects = ClientQuerySet.as_manager()
 
@@ -166,7 +169,7 @@ class Client(models.Model):
 
     @property
     def national_number_display(self):
-        return national_number.display(self.national_number)
+        return "" if self.anonymised_at else national_number.display(self.national_number)
 
     @property
     def age(self):

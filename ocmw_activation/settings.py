@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
                      if env("REMINDERS_EVERY_SECONDS", default="") else
                      crontab(hour=env.int("REMINDERS_HOUR", default=6), minute=30)),
     },
+    "anonymise-expired-files-nightly": {
+        "task": "clients.tasks.anonymise_expired_files",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 # Fault injection for the worker integration test only: "evaluated:20" makes the evaluate task
 # wait 20 s after creating the reminders, "claimed:20" the digest task after claiming; never set

@@ -1,3 +1,4 @@
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.text import capfirst
@@ -5,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import Competence, Interest
 
-from .models import Role, User
+from .models import Organisation, Role, User
 
 
 class InvitationAwarePasswordResetForm(PasswordResetForm):
@@ -61,3 +62,13 @@ class VocabularyTermForm(forms.Form):
     vocabulary = forms.ChoiceField(label=_("List"), choices=[
         (key, capfirst(model._meta.verbose_name)) for key, model in VOCABULARIES.items()])
     name = forms.CharField(label=_("Term"), max_length=100)
+
+
+class OrganisationSettingsForm(forms.ModelForm):
+    helper = FormHelper()
+    helper.form_tag = False  # form_page.html holds the <form> and its token
+    helper.disable_csrf = True
+
+    class Meta:
+        model = Organisation
+        fields = ["session_timeout_minutes", "retention_years"]

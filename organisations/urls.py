@@ -13,5 +13,6 @@ urlpatterns = [
     path("beheer/gebruikers/<int:pk>/tweestapsverificatie/", views.user_second_factor_reset,
          name="user_second_factor_reset"),
     path("beheer/vocabularium/", views.vocabulary, name="vocabulary"),
+    path("beheer/instellingen/", views.organisation_settings, name="organisation_settings"),
     path("beheer/vocabularium/<str:vocabulary>/<int:pk>/", views.vocabulary_toggle, name="vocabulary_toggle"),
 ]

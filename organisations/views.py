@@ -15,7 +15,13 @@ from clients.models import Competence, Interest
 from reporting.views import comparison_page
 
 from . import second_factor
-from .forms import VOCABULARIES, InvitationAwarePasswordResetForm, UserForm, VocabularyTermForm
+from .forms import (
+    VOCABULARIES,
+    InvitationAwarePasswordResetForm,
+    OrganisationSettingsForm,
+    UserForm,
+    VocabularyTermForm,
+)
 from .models import Organisation, User
 from .permissions import administrator_required
 
@@ -108,6 +114,20 @@ def vocabulary(request):
         "competences": Competence.objects.filter(organisation=organisation),
         "interests": Interest.objects.filter(organisation=organisation),
     })
+
+
+@administrator_required
+def organisation_settings(request):
+    """The beheerder sets how long an idle session lasts and how long closed files are kept."""
+    form = OrganisationSettingsForm(request.POST or None, instance=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Settings saved."))
+        return redirect("organisation_settings")
+    return render(request, "form_page.html", {
+        "form": form, "title": _("Security and retention"), "back": reverse("user_list"),
+        "back_label": _("Users"), "intro": _("These settings hold for everyone of %(organisation)s.") % {
+            "organisation": request.user.organisation}}, status=422 if form.errors else 200)
 
 
 @require_POST

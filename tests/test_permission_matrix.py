@@ -117,6 +117,7 @@ RULES = {
     "user_second_factor_reset": Rule(answers(ok=["beheerder"], hide=["x_beheerder"]), ("post",),
                                      lambda objects: {"pk": objects.people["colleague"].pk}),
     "vocabulary": Rule(ADMINISTRATION, BOTH),
+    "organisation_settings": Rule(ADMINISTRATION, BOTH),
     "vocabulary_toggle": Rule(answers(ok=["beheerder"], hide=["x_beheerder"]), ("post",),
                               lambda objects: {"vocabulary": "competentie", "pk": objects.competence.pk}),
     "reminders:settings": Rule(ADMINISTRATION, BOTH),
