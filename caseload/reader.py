@@ -41,9 +41,14 @@ def _read_csv(text):
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    records = [(number, record) for number, record in enumerate(reader, start=1)
-               if any(cell.strip() for cell in record)]
+    # newline="": the csv module then sees \r, \n and \r\n as line ends itself, also inside quotes.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = [(number, record) for number, record in enumerate(reader, start=1)
+                   if any(cell.strip() for cell in record)]
+    except csv.Error as error:
+        raise UnreadableFile(_("This CSV file cannot be read from line %(line)s on (%(error)s). Save it again "
+                               "from the spreadsheet as CSV.") % {"line": reader.line_num, "error": error}) from None
     return _table(records)
 
 
