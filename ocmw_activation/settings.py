@@ -211,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clients.tasks.anonymise_expired_files",
         "schedule": crontab(hour=3, minute=15),
     },
+    "forget-abandoned-uploads-nightly": {
+        "task": "caseload.tasks.forget_abandoned_uploads",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 # Fault injection for the worker integration test only: "evaluated:20" makes the evaluate task
 # wait 20 s after creating the reminders, "claimed:20" the digest task after claiming; never set

@@ -1,8 +1,11 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 
 from . import second_factor
 
@@ -48,12 +51,23 @@ class SecondFactorMiddleware:
 
 class InactivityTimeoutMiddleware:
     """A session ends after the organisation's inactivity period: a request moves the end on (at most
-    once a minute, so ordinary requests do not write the session)."""
+    once a minute, so ordinary requests do not write the session). A marker cookie (no data in it)
+    tells the next request that a session ended by itself, so the login page can say why."""
+
+    MARKER = "was_logged_in"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        logged_in = request.user.is_authenticated
+        if logged_in:
             second_factor.keep_alive(request.session)
-        return self.get_response(request)
+        elif request.COOKIES.get(self.MARKER):
+            messages.info(request, _("You were logged out after a while without activity. Please log in again."))
+        response = self.get_response(request)
+        if request.user.is_authenticated and not request.COOKIES.get(self.MARKER):
+            response.set_cookie(self.MARKER, "1", httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+        elif not request.user.is_authenticated and request.COOKIES.get(self.MARKER):
+            response.delete_cookie(self.MARKER, samesite="Lax")
+        return response

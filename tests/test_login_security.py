@@ -169,3 +169,19 @@ def test_the_beheerder_sets_the_inactivity_period_and_the_retention(world, login
     assert (world.menen.session_timeout_minutes, world.menen.retention_years) == (15, 12)
     world.wervik.refresh_from_db()
     assert world.wervik.session_timeout_minutes == 30  # another organisation keeps its own
+
+
+def test_the_login_page_says_why_after_an_idle_session_ended(world):
+    from django.contrib.sessions.models import Session
+
+    http = HttpClient()
+    log_in(http, world.alice)
+    http.get(reverse("clients:list"))
+    Session.objects.all().delete()  # what the end of the inactivity period does to the session
+    page = http.get(reverse("clients:list"), follow=True).content.decode()
+    assert "Je werd afgemeld na een tijd zonder activiteit" in page
+    assert "Je werd afgemeld na een tijd" not in http.get(reverse("login")).content.decode()  # said once
+    log_in(http, world.alice)
+    http.get(reverse("clients:list"))
+    page = http.post(reverse("logout"), follow=True).content.decode()
+    assert "Je bent afgemeld" in page and "zonder activiteit" not in page

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AccessLog
 from clients import retention
@@ -102,3 +103,14 @@ def test_anonymising_takes_the_same_queries_for_one_file_or_many(world):
         return len(queries)
 
     assert count(1) == count(6)
+
+
+def test_an_upload_that_was_never_confirmed_is_kept_one_day(world):
+    from caseload.models import Upload
+    from caseload.tasks import forget_abandoned_uploads
+
+    old = Upload.objects.create(organisation=world.menen, uploaded_by=world.hilde, filename="a.csv", content=b"x")
+    fresh = Upload.objects.create(organisation=world.menen, uploaded_by=world.hilde, filename="b.csv", content=b"y")
+    Upload.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - datetime.timedelta(hours=25))
+    assert forget_abandoned_uploads.delay().get() == 1
+    assert list(Upload.objects.values_list("pk", flat=True)) == [fresh.pk]

@@ -38,7 +38,7 @@ def give_second_factor(page, user, shot=None):
         key = b32decode(typed + "=" * (-len(typed) % 8))
         button = "Inschakelen"
     else:
-        expect(page.get_by_role("heading", name="Code uit uw app")).to_be_visible()
+        expect(page.get_by_role("heading", name="Code uit je app")).to_be_visible()
         TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # a code may be used once per 30 s
         key = device.bin_key
         button = "Bevestigen"

@@ -34,7 +34,7 @@ def test_wrong_passwords_block_the_login_and_the_head_gives_a_second_factor(page
     page.get_by_label("E-mailadres").fill(world.hilde.email)
     page.get_by_label("Wachtwoord").fill("een-sterk-wachtwoord-42")
     page.get_by_role("button", name="Aanmelden").click()
-    expect(page.get_by_text("Uw rol werkt met alles wat het OCMW bewaart")).to_be_visible()
+    expect(page.get_by_text("Je rol werkt met alles wat het OCMW bewaart")).to_be_visible()
     expect(page.locator("svg").first).to_be_visible()
     shot(page, "set-up-the-app")
     page.get_by_label("Code").fill("123456")
