@@ -35,7 +35,7 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        waiting = request.user.is_authenticated and request.session.get(second_factor.PENDING)
+        waiting = request.user.is_authenticated and second_factor.waiting_for(request)
         if waiting and self._view_name(request) not in self.OPEN_PAGES:
             target = reverse("second_factor" if waiting == "code" else "second_factor_setup")
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

@@ -16,6 +16,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 PENDING = "second_factor_pending"  # "code" (the user has an app) or "setup" (the role requires one)
+VERIFIED = "second_factor_verified"
 INACTIVITY = "inactivity_seconds"
 LAST_SEEN = "inactivity_last_seen"
 
@@ -45,6 +46,15 @@ def keep_alive(session, every=60):
     if seconds and now - session.get(LAST_SEEN, 0) >= every:
         session[LAST_SEEN] = now
         session.set_expiry(seconds)
+
+
+def waiting_for(request):
+    """What the session still waits for: "code", "setup" or None. A session of a role that requires
+    the second step and never gave it (one that began before this was required, say) is caught here."""
+    session = request.session
+    if not session.get(PENDING) and not session.get(VERIFIED) and request.user.requires_second_factor:
+        session[PENDING] = "code" if confirmed_device(request.user) else "setup"
+    return session.get(PENDING)
 
 
 def pending_device(user):
@@ -86,6 +96,7 @@ def complete(request, device):
         TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     otp_login(request, device)
     request.session.pop(PENDING, None)
+    request.session[VERIFIED] = True
 
 
 def remove(user):

@@ -113,6 +113,7 @@ def pass_second_factor(http, user):
     session = http.session
     if not session.get(second_factor.PENDING):
         return
+    session[second_factor.VERIFIED] = True
     device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
               or TOTPDevice.objects.create(user=user, name="app", confirmed=True))
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

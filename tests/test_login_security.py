@@ -185,3 +185,16 @@ def test_the_login_page_says_why_after_an_idle_session_ended(world):
     http.get(reverse("clients:list"))
     page = http.post(reverse("logout"), follow=True).content.decode()
     assert "Je bent afgemeld" in page and "zonder activiteit" not in page
+
+
+def test_a_session_that_never_gave_the_second_step_is_caught(world):
+    """A head's session that began before two-factor authentication was required has no mark."""
+    from organisations.second_factor import PENDING
+
+    http = HttpClient()
+    http.force_login(world.hilde)
+    session = http.session
+    session.pop(PENDING, None)
+    session.save()
+    response = http.get(reverse("clients:list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("second_factor_setup"))
