@@ -95,6 +95,7 @@ class ClientForm(forms.ModelForm):
             Fieldset(_("Intake"), row("draagkracht_hours", "education_level"), "languages",
                      row("driving_licence", "mobility"), "childcare_needs", "work_history"),
             Fieldset(_("Follow-up"), row("status", *(["counsellor"] if user.is_head else []))),
+            "version",  # hidden: the version this form was opened on (optimistic locking)
         ))
 
 

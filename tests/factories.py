@@ -116,3 +116,13 @@ def edit_version(instance):
     from concurrency.forms import get_signer
 
     return get_signer().sign(type(instance).objects.values_list("version", flat=True).get(pk=instance.pk))
+
+
+def version_in_form(http, url):
+    """The version as the edit form at `url` carries it (the hidden field a browser posts back)."""
+    import re
+
+    page = http.get(url).content.decode()
+    found = re.search(r'<input type="hidden" name="version" value="([^"]+)"', page)
+    assert found, f"the form at {url} carries no version"
+    return found.group(1)

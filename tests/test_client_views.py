@@ -4,7 +4,15 @@ from django.urls import reverse
 from audit.models import AccessLog
 from clients.models import Client, ContactMoment
 
-from .factories import BarrierFactory, ClientFactory, CompetenceFactory, ContactMomentFactory, UserFactory, edit_version
+from .factories import (
+    BarrierFactory,
+    ClientFactory,
+    CompetenceFactory,
+    ContactMomentFactory,
+    UserFactory,
+    edit_version,
+    version_in_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -290,7 +298,7 @@ def test_two_people_editing_the_same_file_lose_nothing(world, login):
     refused with who and when, her typing stays in the form, and saving again keeps her version."""
     from clients.models import Client
 
-    opened = edit_version(world.client)
+    opened = version_in_form(login(world.alice), reverse("clients:edit", args=[world.client.pk]))
     head = client_data(national_number=world.client.national_number, first_name="Fatima", last_name="Benali",
                        goals="Eerst taalles", counsellor=world.alice.pk, version=opened)
     assert login(world.hilde).post(reverse("clients:edit", args=[world.client.pk]), head).status_code == 302

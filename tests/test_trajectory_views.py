@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from trajectories.models import Trajectory
 
-from .factories import ClientFactory, EmployerFactory, edit_version, running_twe
+from .factories import ClientFactory, EmployerFactory, edit_version, running_twe, version_in_form
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -229,7 +229,7 @@ def test_a_trajectory_saved_by_someone_else_meanwhile_is_not_overwritten(world, 
     from trajectories.models import Trajectory
 
     url = reverse("trajectories:edit", args=[world.client.pk, world.trajectory.pk])
-    opened = edit_version(world.trajectory)
+    opened = version_in_form(login(world.alice), url)
     assert login(world.hilde).post(url, {"description": "Door het diensthoofd", "version": opened}).status_code == 302
     refused = login(world.alice).post(url, {"description": "Door Alice", "version": opened})
     assert refused.status_code == 422 and "heeft dit intussen opgeslagen" in refused.content.decode()
