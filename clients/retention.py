@@ -2,17 +2,19 @@
 retention period (default 10 years) has passed since its last trajectory ended or its last contact
 moment (or, with neither, since the file was made). Editing a closed file does not restart it.
 
-Names, numbers, addresses, free text, barriers, goals, reminders and the change history go; what
-the figures count stays: the organisation, the trajectories with their type, dates, steps, outcome
-and employer. So every yearly report, made before or after, shows the same numbers.
+Names, numbers, street address and postcode, free text, barriers, care partners, goals, reminders
+and the change history go; what the figures count stays: the organisation, the municipality, the
+trajectories with their type, dates, steps, outcome and employer. So every yearly report, made
+before or after, shows the same numbers. An anonymised file is read-only.
 
 All set-based: a fixed number of queries whatever the number of files."""
 
 import datetime
 
 from dateutil.relativedelta import relativedelta
+from django.apps import apps
 from django.db import transaction
-from django.db.models import CharField, Max, Q, Value
+from django.db.models import CharField, F, Max, Q, Value
 from django.db.models.functions import Cast, Concat, Greatest, LPad
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,7 +61,9 @@ def anonymise(client_ids):
     ContactMoment.objects.filter(client__in=client_ids).update(note="")
     TrajectoryEvent.objects.filter(trajectory__in=trajectories).update(note="")
     Placement.objects.filter(trajectory__in=trajectories).update(mentor="")
-    trajectories.update(description="", care_partner_name="", care_moments="")
+    # The version moves on: an edit form opened before cannot write the old data back (optimistic locking).
+    trajectories.update(description="", care_partner="", care_partner_name="", care_moments="",
+                        version=F("version") + 1)
     trajectories.exclude(stop_reason="").update(stop_reason=_("(anonymised)"))  # a stop keeps saying it had one
     Client.competences.through.objects.filter(client__in=client_ids).delete()
     Client.interests.through.objects.filter(client__in=client_ids).delete()
@@ -68,13 +72,16 @@ def anonymise(client_ids):
         first_name=_("Anonymised"), last_name=Concat(Value("#"), Cast("pk", CharField())),
         birth_date=None, street_address="", postcode="", phone="", email="", competences_note="",
         interests_note="", goals="", languages="", childcare_needs="", work_history="",
-        anonymised_at=timezone.now())
+        anonymised_at=timezone.now(), version=F("version") + 1)
     _forget_history(client_ids, trajectories)  # last: deleting barriers and goals also wrote history
     return count
 
 
 def _forget_history(client_ids, trajectories):
-    """The change history holds every earlier value: it goes with the data."""
+    """The change history holds every earlier value: it goes with the data (the history of the
+    competences and interests first: its rows are not tied to the client's by a constraint)."""
+    for field in ("competences", "interests"):
+        apps.get_model("clients", f"HistoricalClient_{field}").objects.filter(client__in=client_ids).delete()
     Client.history.filter(id__in=client_ids).delete()
     Barrier.history.filter(client_id__in=client_ids).delete()
     ContactMoment.history.filter(client_id__in=client_ids).delete()

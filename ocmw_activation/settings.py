@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "organisations.middleware.PrivatePagesMiddleware",
+    "organisations.middleware.ConcurrentChangeMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -120,11 +121,18 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail address)
+# Counted as the login matches it: "Alice@Example.be " is the same address as "alice@example.be".
+AXES_USERNAME_CALLABLE = "organisations.security.login_username"
+# Behind the reverse proxy every request comes from the proxy: the client's own address is the one
+# the proxy (or the last of DJANGO_TRUSTED_PROXIES proxies) added to X-Forwarded-For.
+TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0 if DEBUG else 1)
+AXES_CLIENT_IP_CALLABLE = "organisations.security.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Two-factor authentication (TOTP, django-otp): required for these roles, offered to the others.
 SECOND_FACTOR_REQUIRED_ROLES = ["diensthoofd", "beheerder"]
 OTP_TOTP_ISSUER = "OCMW-activering"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an app's secret key
 
 # Content Security Policy: scripts only from our own static files (no inline script, no eval);
 # inline styles stay allowed for the SVG charts (pygal writes a <style> element) and layout attributes.

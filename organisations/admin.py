@@ -7,8 +7,10 @@ from .models import Organisation, Region, User
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "created_at"]
+    list_display = ["name", "slug", "is_demo", "created_at"]
     search_fields = ["name", "slug"]
+    # Set by seed_demo only: a demo's data (its access log included) may be replaced, a real OCMW's never.
+    readonly_fields = ["is_demo"]
 
 
 @admin.register(Region)

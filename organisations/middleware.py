@@ -1,10 +1,12 @@
 from urllib.parse import urlencode
 
+from concurrency.exceptions import RecordModifiedError
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import second_factor
@@ -71,3 +73,24 @@ class InactivityTimeoutMiddleware:
         elif not request.user.is_authenticated and request.COOKIES.get(self.MARKER):
             response.delete_cookie(self.MARKER, samesite="Lax")
         return response
+
+
+class ConcurrentChangeMiddleware:
+    """A step that saves a case file or trajectory that someone else saved in the same moment (a
+    double click, two colleagues) is refused by django-concurrency; the request's transaction is
+    already rolled back, and the person gets a Dutch page instead of an error. Edit forms handle
+    this themselves (ocmw_activation.editing) so the typed values stay."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, RecordModifiedError):
+            return None
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("home")
+        return render(request, "409.html", {"back": back}, status=409)

@@ -147,11 +147,13 @@ class User(AbstractUser):
         return self.role in {Role.HEAD, Role.ALDERMAN, Role.REGION_COORDINATOR}
 
     def can_edit_client(self, client):
-        """The assigned counsellor edits their own clients; the head edits all of the OCMW."""
-        if client.organisation_id != self.organisation_id:
+        """The assigned counsellor edits their own clients; the head edits all of the OCMW. An
+        anonymised file is read-only for everyone."""
+        if client.organisation_id != self.organisation_id or client.anonymised_at:
             return False
         return self.is_head or (self.is_counsellor and client.counsellor_id == self.pk)
 
     def can_read_sensitive(self, client):
         """Medical and psychological details: assigned counsellor and head only (GDPR art. 9)."""
-        return self.can_edit_client(client)
+        return client.organisation_id == self.organisation_id and (
+            self.is_head or (self.is_counsellor and client.counsellor_id == self.pk))

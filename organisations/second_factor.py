@@ -9,6 +9,7 @@ import time
 from base64 import b32encode
 
 import segno
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -73,8 +74,11 @@ def secret(device):
     return " ".join(key[index:index + 4] for index in range(0, len(key), 4))
 
 
+@transaction.atomic
 def check(device, code):
-    """None when the code is right; otherwise the Dutch reason. TOTPDevice throttles wrong codes."""
+    """None when the code is right; otherwise the Dutch reason. TOTPDevice throttles wrong codes; the
+    device row is locked, so wrong codes sent at the same moment each count."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
     allowed, details = device.verify_is_allowed()
     if not allowed:  # each wrong code doubles the wait: 1, 2, 4, 8 ... seconds
         seconds = max(1, math.ceil((details["locked_until"] - timezone.now()).total_seconds()))

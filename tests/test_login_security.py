@@ -198,3 +198,26 @@ def test_a_session_that_never_gave_the_second_step_is_caught(world):
     session.save()
     response = http.get(reverse("clients:list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("second_factor_setup"))
+
+
+def test_capitals_or_spaces_in_the_e_mail_do_not_get_past_the_block(world):
+    http = HttpClient()
+    for typed in ("alice@example.be", "Alice@example.be", " ALICE@example.be", "aLice@Example.be"):
+        http.post(reverse("login"), {"username": typed, "password": "fout"}, REMOTE_ADDR="192.0.2.10")
+    blocked = http.post(reverse("login"), {"username": "Alice@Example.BE", "password": "fout"},
+                        REMOTE_ADDR="192.0.2.10")
+    assert blocked.status_code == 429
+    assert log_in(HttpClient(), world.alice).status_code == 429
+
+
+def test_behind_the_proxy_the_block_is_for_the_guessers_own_address(world, settings):
+    settings.TRUSTED_PROXIES = 1
+    proxy = "10.0.0.2"
+    for _attempt in range(5):
+        HttpClient().post(reverse("login"), {"username": world.alice.email, "password": "fout"},
+                          REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    guesser = HttpClient().post(reverse("login"), {"username": world.alice.email, "password": PASSWORD},
+                                REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    alice = HttpClient().post(reverse("login"), {"username": world.alice.email, "password": PASSWORD},
+                              REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert (guesser.status_code, alice.status_code) == (429, 302)

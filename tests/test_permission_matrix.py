@@ -40,7 +40,7 @@ COUNSELLORS = {"owner", "colleague"}
 CASE_ROLES = {"owner", "colleague", "head"}
 
 
-def answers(ok=(), deny=None, hide=(), anonymous=LOGIN):
+def answers(ok=(), hide=(), anonymous=LOGIN):
     """The expected answer per person: `ok` and `hide` as given, the anonymous visitor as given,
     everyone else DENY."""
     table = {person: DENY for person in PEOPLE}
@@ -175,8 +175,8 @@ RULES = {
     "employers:workplace_matches": Rule(EMPLOYER_READ, kwargs=on_employer(
         workplace_pk=lambda objects: objects.workplace.pk)),
     # Proposing alice's client: her counsellor and the head (a colleague may not act for her).
-    "employers:placement_propose": Rule(answers(ok=["owner", "head"], deny=["colleague"],
-                                                hide=["x_counsellor", "x_head"]), ("post",), on_employer(
+    "employers:placement_propose": Rule(answers(ok=["owner", "head"], hide=["x_counsellor", "x_head"]), ("post",),
+                                        on_employer(
         workplace_pk=lambda objects: objects.workplace.pk, client_pk=lambda objects: objects.client.pk)),
     # The caseload as a file, in and out: the head.
     "caseload:export": Rule(HEAD_WORK, kwargs=lambda objects: {"extension": "csv"}),

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +19,7 @@ from reporting.models import YearlyReport
 from reporting.yearly import yearly_figures
 from trajectories.models import Goal, Placement, Trajectory
 
-from .factories import BarrierFactory, ClientFactory, ContactMomentFactory
+from .factories import BarrierFactory, ClientFactory, CompetenceFactory, ContactMomentFactory
 from .test_yearly_report import trajectory
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,7 @@ def closed_file(world, organisation, ended, **fields):
     ContactMomentFactory(client=client, author=world.alice, date=ended - datetime.timedelta(days=30),
                          note="Vertelde over de scheiding en schulden.")
     BarrierFactory(client=client, description="Depressie, in behandeling")
+    client.competences.set([CompetenceFactory(organisation=organisation)])  # also kept in the history
     return client
 
 
@@ -59,6 +61,7 @@ def test_a_closed_file_is_anonymised_after_ten_years_and_the_figures_stay(world,
     assert Placement.objects.get(trajectory__client=old).mentor == ""
     assert not Client.history.filter(id=old.pk).exists() and not Barrier.history.filter(client_id=old.pk)
     assert not Trajectory.history.filter(client_id=old.pk).exists()
+    assert not apps.get_model("clients", "HistoricalClient_competences").objects.filter(client=old.pk).exists()
     assert AccessLog.objects.filter(client=old).count() == 1  # who read it stays on record
     # What the figures count is kept: the report of 2014 reads the same, made again or kept.
     assert yearly_figures(world.menen, 2014) == before == YearlyReport.objects.get(pk=report.pk).figures
@@ -114,3 +117,20 @@ def test_an_upload_that_was_never_confirmed_is_kept_one_day(world):
     Upload.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - datetime.timedelta(hours=25))
     assert forget_abandoned_uploads.delay().get() == 1
     assert list(Upload.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_a_form_opened_before_the_anonymisation_cannot_write_the_data_back(world, login):
+    from .factories import version_in_form
+
+    old = closed_file(world, world.menen, D(2012, 6, 30), counsellor=world.alice)
+    http = login(world.hilde)
+    edit = reverse("clients:edit", args=[old.pk])
+    opened = version_in_form(http, edit)
+    retention.run(TODAY)
+    response = http.post(edit, {"national_number": "85.07.30-033.28", "first_name": "Karim", "last_name": "El Idrissi",
+                                "phone": "0470 11 22 33", "status": "afgesloten", "version": opened})
+    assert response.status_code == 403  # an anonymised file is read-only for everyone
+    old.refresh_from_db()
+    assert old.first_name == "Geanonimiseerd" and old.phone == ""
+    page = http.get(reverse("clients:detail", args=[old.pk])).content.decode()
+    assert reverse("clients:edit", args=[old.pk]) not in page

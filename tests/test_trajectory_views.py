@@ -235,3 +235,24 @@ def test_a_trajectory_saved_by_someone_else_meanwhile_is_not_overwritten(world, 
     assert refused.status_code == 422 and "heeft dit intussen opgeslagen" in refused.content.decode()
     assert "Door Alice" in refused.content.decode()
     assert Trajectory.objects.get(pk=world.trajectory.pk).description == "Door het diensthoofd"
+
+
+def test_a_step_saved_by_someone_else_in_the_same_moment_gets_a_dutch_page(world, login, monkeypatch):
+    """A double click or two colleagues: the trajectory changed between loading and saving."""
+    from trajectories import views
+    from trajectories.models import Trajectory
+
+    real = views._trajectory
+
+    def loaded_then_changed_elsewhere(client, pk):
+        trajectory = real(client, pk)
+        Trajectory.objects.get(pk=pk).save()  # someone else's save lands in between
+        return trajectory
+
+    monkeypatch.setattr(views, "_trajectory", loaded_then_changed_elsewhere)
+    url = reverse("trajectories:transition", args=[world.client.pk, world.trajectory.pk, "suspend"])
+    response = login(world.alice).post(url, {"date": datetime.date.today().strftime("%d/%m/%Y")},
+                                       headers={"Referer": "http://testserver/clienten/"})
+    assert response.status_code == 409 and "Intussen gewijzigd" in response.content.decode()
+    world.trajectory.refresh_from_db()
+    assert world.trajectory.status == "lopend"
