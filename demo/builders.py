@@ -22,7 +22,10 @@ from trajectories import services as trajectory_services
 from trajectories.models import Trajectory
 from trajectories.rules import Outcome, TrajectoryType
 
+from .volume import VolumeBuilder
+
 DEMO_PASSWORD = "demo-wachtwoord"
+STORY_CLIENTS = 80  # per OCMW, built through the services; the rest of a large demo in bulk
 REGION = ("demo-zuidwest", "Welzijnsregio Zuid-West-Vlaanderen (demo)")
 ORGANISATIONS = [("demo-menen", "OCMW Menen (demo)"), ("demo-wervik", "OCMW Wervik (demo)")]
 PLACES = {
@@ -209,10 +212,16 @@ class DemoBuilder:
         self._link(Client.competences.through, "competence", clients, competences, 1, 4)
         self._link(Client.interests.through, "interest", clients, interests, 1, 3)
         self._barriers(clients)
-        self._contacts(clients)
+        # The first clients walk the hand-made paths through the services; a large demo's others get
+        # years of history in bulk (demo/volume.py).
+        story, volume = clients[:STORY_CLIENTS], clients[STORY_CLIENTS:]
+        self._contacts(story)
         employers = self._employers(organisation)
-        for client in clients:
+        for client in story:
             self._trajectories(client, employers)
+        if volume:
+            VolumeBuilder(random=self.random, faker=self.faker, today=self.today, notes=NOTES,
+                          organisation=organisation, employers_wanted=max(1, len(volume) // 30)).build(volume)
 
     def _national_number(self, numbers):
         """Faker's nl_BE national number of someone of working age (18-60), once per OCMW."""

@@ -70,3 +70,38 @@ def test_seed_demo_shows_every_trajectory_type_and_status():
     run("seed_demo", clients=30, seed=4)
     assert set(Trajectory.objects.values_list("type", flat=True)) == set(TrajectoryType.values)
     assert set(Trajectory.objects.values_list("status", flat=True)) == set(Status.values)
+
+
+def test_a_large_demo_is_built_in_bulk_and_keeps_the_rules():
+    """Beyond the first 80 clients per OCMW the demo is written in bulk (demo/volume.py): years of
+    trajectories, steps, placements and contact moments that follow the same rules as the services."""
+    from django.db.models import Count, F, Q
+
+    from trajectories.models import Placement, Trajectory, TrajectoryEvent
+    from trajectories.rules import Status, TrajectoryType, werk_zorg_last_day
+
+    run("seed_demo", clients=400, seed=5)
+    menen = Client.objects.filter(organisation__slug="demo-menen").order_by("pk")
+    volume = Client.objects.filter(pk__in=list(menen.values_list("pk", flat=True)[80:]))
+    trajectories = Trajectory.objects.filter(client__in=volume)
+    assert trajectories.count() > 3 * volume.count()
+    assert ContactMoment.objects.filter(client__in=volume).count() >= 10 * volume.count()
+    # One running trajectory per type and client, only the last of a client's chain.
+    assert not trajectories.filter(end_date__isnull=True).values("client", "type").annotate(
+        n=Count("pk")).filter(n__gt=1).exists()
+    # A nazorg follows a TWE of the same client that ended before it started.
+    nazorg = trajectories.filter(type=TrajectoryType.NAZORG)
+    assert nazorg.exists() and not nazorg.exclude(follows__client=F("client"), follows__type=TrajectoryType.TWE,
+                                                  follows__end_date__lt=F("start_date")).exists()
+    for werk_zorg in trajectories.filter(type=TrajectoryType.WERK_ZORG, end_date__isnull=False)[:50]:
+        assert werk_zorg.end_date <= werk_zorg_last_day(werk_zorg.start_date)
+    # Every TWE has a placement from its start; every trajectory a start step on its start date.
+    twe = trajectories.filter(type=TrajectoryType.TWE)
+    assert Placement.objects.filter(trajectory__in=twe, start_date=F("trajectory__start_date")).count() == twe.count()
+    started = TrajectoryEvent.objects.filter(trajectory__in=trajectories, action="start",
+                                             date=F("trajectory__start_date"))
+    assert started.count() == trajectories.count()
+    ended = trajectories.filter(~Q(status=Status.LOPEND))
+    assert not ended.filter(end_date__isnull=True).exists() and not ended.filter(outcome="").exists()
+    # A file with a running trajectory is open.
+    assert not volume.filter(status=Client.Status.CLOSED, trajectories__end_date__isnull=True).exists()
