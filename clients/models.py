@@ -159,6 +159,8 @@ class Client(models.Model):
             models.UniqueConstraint(fields=["organisation", "national_number"],
                                     name="unique_national_number_per_organisation"),
         ]
+        # The caseload list: an OCMW's clients by name, a page at a time, without sorting them all.
+        indexes = [models.Index(fields=["organisation", "last_name", "first_name", "id"], name="client_caseload_order")]
 
     def __str__(self):
         return self.full_name
@@ -273,6 +275,8 @@ class ContactMoment(models.Model):
 
     class Meta:
         ordering = ["-date", "-created_at"]
+        # A client's last contact (caseload list, reminder rule 3) reads this index backwards.
+        indexes = [models.Index(fields=["client", "date"], name="contact_client_date")]
         verbose_name = _("contact moment")
         verbose_name_plural = _("contact moments")
 

@@ -1,0 +1,138 @@
+"""Benchmark: the pages and jobs people wait for, on a large demo (issue 9).
+
+Builds a throwaway test database (PostgreSQL when DATABASE_URL says so), fills it with
+`seed_demo --clients N` (default 10,000: about 43,000 trajectories and 200,000 contact moments),
+then times each page through Django's test client, logged in as the person who uses it, against
+a trivial view measured in the same run (a logged-in page without data). Prints one table:
+median time, ratio to the trivial view, query count, and the target of issue 9.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ocmw .venv/bin/python bench/pages.py [--clients 10000]
+"""
+
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocmw_activation.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client as Browser  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+
+def seed(clients):
+    from demo.builders import DemoBuilder
+
+    DemoBuilder(clients=clients, seed=1).build()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # as autovacuum would after a bulk load
+            cursor.execute("ANALYZE")
+
+
+def logged_in(email):
+    """A browser session of that person, past the second step (as after typing the app's code)."""
+    from organisations import second_factor
+    from organisations.models import User
+
+    browser = Browser()
+    user = User.objects.get(email=email)
+    browser.force_login(user)
+    session = browser.session
+    session.pop(second_factor.PENDING, None)
+    session[second_factor.VERIFIED] = True
+    session.save()
+    return browser
+
+
+def measure(run, repeat):
+    """(median seconds, queries of one run) after one warm-up run."""
+    run()
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - started)
+    return statistics.median(times), len(queries)
+
+
+def page(browser, url, **params):
+    def run():
+        response = browser.get(url, params)
+        assert response.status_code == 200, (url, response.status_code)
+    return run
+
+
+def cases():
+    from clients.models import Client
+    from employers.models import Workplace
+    from organisations.models import Organisation
+    from reminders import engine
+    from reporting.report import render_pdf
+
+    counsellor = logged_in("trajectbegeleider@menen.demo")
+    head = logged_in("diensthoofd@menen.demo")
+    menen = Organisation.objects.get(slug="demo-menen")
+    busy = (Client.objects.filter(organisation=menen).annotate(n=django.db.models.Count("contact_moments"))
+            .order_by("-n").first())
+    workplace = Workplace.objects.filter(employer__organisation=menen, is_open=True).first()
+    last_year = datetime.date.today().year - 1
+    return [
+        # The trivial view: a page without data, logged in, through the whole stack (session,
+        # second step, navigation with its reminder count, template).
+        ("trivial view (logged-in page, no data)", page(counsellor, "/password_change/done/"), None),
+        ("health check (no session)", page(Browser(), "/healthz"), None),
+        ("caseload, first page (counsellor)", page(counsellor, "/clienten/"), 10),
+        ("caseload, first page (head, whole OCMW)", page(head, "/clienten/"), 10),
+        ("caseload, search by name", page(head, "/clienten/", q=busy.last_name[:4]), 10),
+        ("caseload, filter running TWE", page(head, "/clienten/", traject="twe", trajectstatus="lopend"), 10),
+        (f"client page ({busy.n} contact moments)", page(head, f"/clienten/{busy.pk}/"), 10),
+        ("dashboard (head)", page(head, "/overzicht/"), 20),
+        ("matching: candidates for a workplace", page(
+            head, f"/werkgevers/{workplace.employer_id}/werkposten/{workplace.pk}/kandidaten/"), None),
+        (f"yearly report PDF {last_year}", lambda: render_pdf(menen, last_year), "10 s"),
+        ("reminder evaluation (all OCMWs)", lambda: engine.evaluate(datetime.date.today()), "30 s"),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    from clients.models import ContactMoment
+    from trajectories.models import Trajectory
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        started = time.perf_counter()
+        seed(args.clients)
+        print(f"seed_demo --clients {args.clients}: {time.perf_counter() - started:.0f} s; "
+              f"{Trajectory.objects.count()} trajectories, {ContactMoment.objects.count()} contact moments; "
+              f"database: {connection.vendor}")
+        rows, trivial = [], None
+        for label, run, target in cases():
+            seconds, queries = measure(run, args.repeat)
+            trivial = trivial or seconds
+            rows.append((label, seconds, seconds / trivial, queries, target))
+        print(f"\n{'':44} {'median':>9} {'× trivial':>10} {'queries':>8}  target")
+        for label, seconds, ratio, queries, target in rows:
+            goal = "" if target is None else (f"≤ {target}× trivial" if isinstance(target, int) else f"< {target}")
+            print(f"{label:44} {seconds * 1000:7.1f}ms {ratio:9.1f}× {queries:8}  {goal}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
