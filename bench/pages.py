@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the other benchmarks' data helpers
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocmw_activation.settings")
 
 import django  # noqa: E402
@@ -54,8 +55,10 @@ def logged_in(email):
 
 
 def measure(run, repeat):
-    """(median seconds, queries of one run) after one warm-up run."""
-    run()
+    """(median seconds, queries of one run) after one warm-up run; repeat=1 without warm-up (the
+    import: only its first run writes the 5,000 new clients)."""
+    if repeat > 1:
+        run()
     times = []
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as queries:
@@ -75,13 +78,14 @@ def page(browser, url, **params):
 def cases():
     from clients.models import Client
     from employers.models import Workplace
-    from organisations.models import Organisation
+    from organisations.models import Organisation, User
     from reminders import engine
     from reporting.report import render_pdf
 
     counsellor = logged_in("trajectbegeleider@menen.demo")
     head = logged_in("diensthoofd@menen.demo")
     menen = Organisation.objects.get(slug="demo-menen")
+    head_user = User.objects.get(email="diensthoofd@menen.demo")
     busy = (Client.objects.filter(organisation=menen).annotate(n=django.db.models.Count("contact_moments"))
             .order_by("-n").first())
     workplace = Workplace.objects.filter(employer__organisation=menen, is_open=True).first()
@@ -101,7 +105,18 @@ def cases():
             head, f"/werkgevers/{workplace.employer_id}/werkposten/{workplace.pk}/kandidaten/"), None),
         (f"yearly report PDF {last_year}", lambda: render_pdf(menen, last_year), "10 s"),
         ("reminder evaluation (all OCMWs)", lambda: engine.evaluate(datetime.date.today()), "30 s"),
+        ("import of 10,000 rows (check and write)", import_rows(menen, head_user), "once"),
     ]
+
+
+def import_rows(organisation, by):
+    """A 10,000-row caseload file into the large OCMW: new clients the first time, nothing new after."""
+    from import_caseload import file_content
+
+    from caseload.importer import apply_import, plan_import
+
+    content = file_content(10_000)
+    return lambda: apply_import(plan_import(organisation, content, "caseload.csv"), by=by)
 
 
 def main():
@@ -123,12 +138,13 @@ def main():
               f"database: {connection.vendor}")
         rows, trivial = [], None
         for label, run, target in cases():
-            seconds, queries = measure(run, args.repeat)
+            seconds, queries = measure(run, 1 if target == "once" else args.repeat)
             trivial = trivial or seconds
             rows.append((label, seconds, seconds / trivial, queries, target))
         print(f"\n{'':44} {'median':>9} {'× trivial':>10} {'queries':>8}  target")
         for label, seconds, ratio, queries, target in rows:
-            goal = "" if target is None else (f"≤ {target}× trivial" if isinstance(target, int) else f"< {target}")
+            goal = ("" if target in (None, "once") else
+                    f"≤ {target}× trivial" if isinstance(target, int) else f"< {target}")
             print(f"{label:44} {seconds * 1000:7.1f}ms {ratio:9.1f}× {queries:8}  {goal}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -53,3 +53,23 @@ def test_postgresql_refuses_changes_to_the_log_itself(world, login):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
     assert AccessLog.objects.count() == 1
+
+
+def test_the_access_log_page_takes_the_same_queries_for_few_or_many_entries(world, login):
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.models import log_access
+
+    http = login(world.hilde)
+    url = reverse("clients:access_log", args=[world.client.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert http.get(url).status_code == 200
+        return len(queries)
+
+    log_access(world.alice, world.client, AccessLog.Action.OPENED)
+    few = count()
+    for user in (world.bob, world.hilde, world.alice) * 10:
+        log_access(user, world.client, AccessLog.Action.SENSITIVE_READ)
+    assert count() == few
