@@ -5,6 +5,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,6 +27,7 @@ from .volume import VolumeBuilder
 
 DEMO_PASSWORD = "demo-wachtwoord"
 STORY_CLIENTS = 80  # per OCMW, built through the services; the rest of a large demo in bulk
+CASELOAD = 80  # clients per counsellor in a large demo
 REGION = ("demo-zuidwest", "Welzijnsregio Zuid-West-Vlaanderen (demo)")
 ORGANISATIONS = [("demo-menen", "OCMW Menen (demo)"), ("demo-wervik", "OCMW Wervik (demo)")]
 PLACES = {
@@ -152,10 +154,12 @@ class DemoBuilder:
         region.members.set(organisations)
         self._user("regiocoordinator@regio.demo", Role.REGION_COORDINATOR, "Regina", "Declercq", region=region)
         menen, wervik = organisations
+        counts = {menen: round(self.client_count * 0.8), wervik: self.client_count - round(self.client_count * 0.8)}
         self._staff(menen, full=True)
         self._staff(wervik, full=False)
-        self._clients(menen, round(self.client_count * 0.8))
-        self._clients(wervik, self.client_count - round(self.client_count * 0.8))
+        for organisation, count in counts.items():
+            self._more_counsellors(organisation, count)
+            self._clients(organisation, count)
         # The daily task, run in-process without Redis (a worker with it): the follow-up list is
         # not empty on the first login.
         transaction.on_commit(lambda: reminder_tasks.evaluate_reminders.delay(self.today.isoformat()))
@@ -186,6 +190,20 @@ class DemoBuilder:
         if full:
             self._user(f"schepen@{slug}.demo", Role.ALDERMAN, "Jos", "Vermeulen", organisation)
             self._user(f"beheerder@{slug}.demo", Role.ADMINISTRATOR, "Pieter", "Claeys", organisation)
+
+    def _more_counsellors(self, organisation, clients):
+        """A caseload of about CASELOAD clients per counsellor: a large demo gets a team."""
+        slug = organisation.slug.removeprefix("demo-")
+        extra = range(3, clients // CASELOAD + 1)
+        if not extra:
+            return
+        password = make_password(DEMO_PASSWORD)
+        User.objects.bulk_create(
+            User(email=f"trajectbegeleider{n}@{slug}.demo", password=password, role=Role.COUNSELLOR,
+                 first_name=self.faker.first_name(), last_name=self.faker.last_name(), organisation=organisation)
+            for n in extra)
+        self.logins.append(DemoLogin(f"trajectbegeleider{extra[0]}..{extra[-1]}@{slug}.demo",
+                                     Role.COUNSELLOR.label, str(organisation)))
 
     def _user(self, email, role, first_name, last_name, organisation=None, region=None):
         existing = User.objects.filter(email=email).select_related("organisation").first()

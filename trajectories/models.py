@@ -79,6 +79,7 @@ class Trajectory(models.Model):
         ordering = ["-start_date", "-pk"]
         verbose_name = _("trajectory")
         verbose_name_plural = _("trajectories")
+        indexes = [models.Index(fields=["end_date"], name="trajectory_end_date")]  # ended in a year or month
         constraints = [
             models.UniqueConstraint("client", "type", condition=models.Q(status__in=RUNNING),
                                     name="one_running_trajectory_per_type"),
@@ -196,6 +197,9 @@ class TrajectoryEvent(models.Model):
 
     class Meta:
         ordering = ["date", "created_at"]
+        # "Did it start?" (the reports count only trajectories that ran) and the steps of a month.
+        indexes = [models.Index(fields=["trajectory", "action"], name="event_trajectory_action"),
+                   models.Index(fields=["action", "date"], name="event_action_date")]
         verbose_name = _("trajectory event")
         verbose_name_plural = _("trajectory events")
 
