@@ -101,7 +101,8 @@ def partner_employers(organisation, year, counsellor=None):
     earlier = placements.filter(employer=OuterRef("pk"), start_date__lt=first)
     # The placement and its trajectory both reach into the year (an open placement of a trajectory
     # that ended earlier is not work in the year).
-    in_year = (Q(placements__start_date__lte=last, placements__in=placements)
+    started = Exists(TrajectoryEvent.objects.filter(trajectory=OuterRef("placements__trajectory"), action="start"))
+    in_year = (Q(started, placements__start_date__lte=last)
                & (Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=first))
                & (Q(placements__trajectory__end_date__isnull=True) | Q(placements__trajectory__end_date__gte=first)))
     if counsellor is not None:
