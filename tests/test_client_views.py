@@ -181,9 +181,20 @@ class TestCaseloadList:
         assert page.object_list[0] == recent
 
     def test_pagination_and_a_constant_number_of_queries(self, world, login, django_assert_max_num_queries):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        http = login(world.alice)
+
+        def count(**filters):
+            with CaptureQueriesContext(connection) as queries:
+                http.get(reverse("clients:list"), filters)
+            return len(queries)
+
+        small = [count(), count(q="Benali"), count(traject="twe", trajectstatus="lopend")]
         for client in ClientFactory.create_batch(30, organisation=world.menen, counsellor=world.alice):
             ContactMomentFactory(client=client, author=world.alice)
-        http = login(world.alice)
+        assert [count(), count(q="Benali"), count(traject="twe", trajectstatus="lopend")] == small
         # session, user, organisation, count, rows, counsellors, open reminders, savepoint x2
         with django_assert_max_num_queries(9):
             response = http.get(reverse("clients:list"))
