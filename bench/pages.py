@@ -76,6 +76,8 @@ def page(browser, url, **params):
 
 
 def cases():
+    from django.db.models import Count
+
     from clients.models import Client
     from employers.models import Workplace
     from organisations.models import Organisation
@@ -85,7 +87,7 @@ def cases():
     counsellor = logged_in("trajectbegeleider@menen.demo")
     head = logged_in("diensthoofd@menen.demo")
     menen = Organisation.objects.get(slug="demo-menen")
-    busy = (Client.objects.filter(organisation=menen).annotate(n=django.db.models.Count("contact_moments"))
+    busy = (Client.objects.filter(organisation=menen).annotate(n=Count("contact_moments"))
             .order_by("-n").first())
     workplace = Workplace.objects.filter(employer__organisation=menen, is_open=True).first()
     last_year = datetime.date.today().year - 1

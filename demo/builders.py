@@ -239,6 +239,7 @@ class DemoBuilder:
             self._trajectories(client, employers)
         if volume:
             VolumeBuilder(random=self.random, faker=self.faker, today=self.today, notes=NOTES,
+                          places=PLACES[organisation.slug.removeprefix("demo-")],
                           organisation=organisation, employers_wanted=max(1, len(volume) // 30)).build(volume)
 
     def _national_number(self, numbers):

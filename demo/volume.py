@@ -34,8 +34,8 @@ NEXT_TYPES = [TrajectoryType.VOORTRAJECT, TrajectoryType.OPLEIDING, TrajectoryTy
 
 
 class VolumeBuilder:
-    def __init__(self, *, random, faker, today, notes, organisation, employers_wanted):
-        self.random, self.faker, self.today, self.notes = random, faker, today, notes
+    def __init__(self, *, random, faker, today, notes, places, organisation, employers_wanted):
+        self.random, self.faker, self.today, self.notes, self.places = random, faker, today, notes, places
         self.organisation = organisation
         self.employers_wanted = employers_wanted
         self.trajectories, self.follows, self.events, self.placements, self.moments = [], [], [], [], []
@@ -58,16 +58,18 @@ class VolumeBuilder:
         Client.objects.bulk_update(clients, ["status"], batch_size=BATCH)
 
     def _employers(self):
-        made = Employer.objects.bulk_create(
-            Employer(organisation=self.organisation, name=f"{self.faker.company()} ({index + 1})",
-                     kind=Employer.Kind.PARTNER, sector=self.random.choice(["logistiek", "retail", "zorg", "bouw",
-                                                                            "schoonmaak", "voeding"]),
-                     postcode="8930", municipality="Menen")
-            for index in range(self.employers_wanted))
+        def new_employer(index):
+            postcode, municipality = self.random.choice(self.places)
+            return Employer(organisation=self.organisation, name=f"{self.faker.company()} ({index + 1})",
+                            kind=Employer.Kind.PARTNER, postcode=postcode, municipality=municipality,
+                            sector=self.random.choice(["logistiek", "retail", "zorg", "bouw", "schoonmaak", "voeding"]))
+
+        made = Employer.objects.bulk_create(new_employer(index) for index in range(self.employers_wanted))
         Workplace.objects.bulk_create(
             Workplace(employer=employer, function=self.random.choice(["magazijnier", "verkoper", "poetshulp",
                                                                       "keukenhulp", "zorgkundige"]),
-                      hours_per_week=self.random.choice([19, 24, 30, 38]), postcode="8930",
+                      hours_per_week=self.random.choice([19, 24, 30, 38]), postcode=employer.postcode,
+                      municipality=employer.municipality,
                       capacity=self.random.randint(1, 4)) for employer in made)
         return made
 

@@ -176,9 +176,10 @@ def second_factor_view(request):
 def second_factor_setup(request):
     """Set up (or look at) two-factor authentication: scan the code with an app, then confirm it."""
     user = request.user
-    if second_factor.confirmed_device(user) and request.user.is_verified():
-        return render(request, "registration/second_factor_setup.html", {"enabled": True})
-    if second_factor.confirmed_device(user):  # set up already: give the code first
+    if second_factor.confirmed_device(user):
+        if user.is_verified():
+            return render(request, "registration/second_factor_setup.html", {"enabled": True})
+        # Set up already: the code first.
         return redirect(f"{reverse('second_factor')}?{urlencode({'next': request.get_full_path()})}")
     device = second_factor.pending_device(user)
     error = None

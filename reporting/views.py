@@ -88,8 +88,10 @@ def report_list(request):
 def report_detail(request, pk):
     report = _report(request, pk)
     template = "reporting/_report_state.html" if request.htmx else "reporting/report_detail.html"
-    return render(request, template, {"report": report, "recipients": services.schepen_recipients(
-        report.organisation) if request.user.is_head else []})
+    # The recipients matter once the report is ready, not on every poll while it is made.
+    ready_for_mail = request.user.is_head and report.state == YearlyReport.State.READY
+    return render(request, template, {
+        "report": report, "recipients": services.schepen_recipients(report.organisation) if ready_for_mail else []})
 
 
 @organisation_figures_access
