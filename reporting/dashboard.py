@@ -5,39 +5,28 @@ region coordinator's comparison of the member OCMWs."""
 import datetime
 
 from django.db.models import Count
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client, ContactMoment
 from reminders.models import Reminder
-from trajectories.models import Trajectory, TrajectoryEvent
+from trajectories.models import Trajectory
 from trajectories.rules import RUNNING, Outcome, Status, TrajectoryType
 
-from .yearly import (
-    average_durations,
-    busiest,
-    partner_employers,
-    year_bounds,
-    yearly_figures,
-    yearly_figures_by_organisation,
-)
+from .yearly import busiest, partner_employers, yearly_figures_by_organisation, yearly_summary
 
 
 def dashboard(organisation, year, counsellor=None, *, personal=True):
-    first, last = year_bounds(year)
     clients = Client.objects.filter(organisation=organisation)
     trajectories = Trajectory.objects.filter(client__organisation=organisation).order_by()
-    events = TrajectoryEvent.objects.filter(trajectory__client__organisation=organisation).order_by()
     if counsellor is not None:
         clients = clients.filter(counsellor=counsellor)
         trajectories = trajectories.filter(client__counsellor=counsellor)
-        events = events.filter(trajectory__client__counsellor=counsellor)
     by_status = {(row["type"], row["status"]): row["n"] for row in trajectories.values("type", "status")
                  .annotate(n=Count("pk"))}
-    durations = average_durations(trajectories, year)
+    summary = yearly_summary(trajectories, year, organisation if counsellor is None else None)
+    figures, durations = summary["figures"], summary["durations"]
     employers = partner_employers(organisation, year, counsellor)
-    figures = yearly_figures(organisation, year) if counsellor is None else None
     # One query gives the caseload per counsellor and, added up, the open files.
     caseload = list(clients.exclude(status=Client.Status.CLOSED).values(
         "counsellor__first_name", "counsellor__last_name").annotate(n=Count("pk")).order_by("-n"))
@@ -55,29 +44,13 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
         } for code, label in TrajectoryType.choices],
         "statuses": Status.choices,
         "outcome_labels": [label for _code, label in Outcome.choices],
-        "months": monthly_flow(trajectories, events, first, last),
+        "months": summary["months"],
         "employers_active": len(employers),
         "employers_new": sum(1 for row in employers if row["new"]),
         **dict(zip(("employers", "other_employers"), busiest(employers, 10), strict=True)),
         "reminders_overdue": _overdue(Reminder.objects.filter(organisation=organisation)).count(),
         "running_now": sum(n for (_type, status), n in by_status.items() if status in RUNNING),
     }
-
-
-def monthly_flow(trajectories, events, first, last):
-    """[(month, trajectories started, trajectories ended)] for the twelve months, in two queries."""
-    started = dict(events.filter(action="start", date__range=(first, last)).annotate(month=ExtractMonth("date"))
-                   .values("month").annotate(n=Count("pk")).values_list("month", "n"))
-    ended = dict(trajectories.filter(end_date__range=(first, last)).annotate(month=ExtractMonth("end_date"))
-                 .values("month").annotate(n=Count("pk")).values_list("month", "n"))
-    return [(month, started.get(month, 0), ended.get(month, 0)) for month in range(1, 13)]
-
-
-def organisation_flow(organisation, year):
-    """The monthly flow of a whole organisation, for the yearly report."""
-    return monthly_flow(Trajectory.objects.filter(client__organisation=organisation).order_by(),
-                        TrajectoryEvent.objects.filter(trajectory__client__organisation=organisation).order_by(),
-                        *year_bounds(year))
 
 
 def _overdue(reminders):
@@ -87,7 +60,7 @@ def _overdue(reminders):
 
 def comparison(organisations, year):
     """The member OCMWs of a welzijnsregio side by side: one column per organisation, the same
-    definitions as their own dashboards, in six queries whatever the number of members."""
+    definitions as their own dashboards, in five queries whatever the number of members."""
     since = timezone.localdate() - datetime.timedelta(days=30)
 
     def per_organisation(queryset, path, **filters):

@@ -10,13 +10,13 @@ from trajectories.models import Trajectory
 from trajectories.rules import Outcome, TrajectoryType
 
 from . import charts
-from .dashboard import organisation_flow
-from .yearly import average_durations, busiest, partner_employers, yearly_figures
+from .yearly import busiest, partner_employers, yearly_figures, yearly_summary
 
 
 def report_context(organisation, year):
-    figures, previous = yearly_figures(organisation, year), yearly_figures(organisation, year - 1)
-    durations = average_durations(Trajectory.objects.filter(client__organisation=organisation), year)
+    summary = yearly_summary(Trajectory.objects.filter(client__organisation=organisation), year, organisation)
+    figures, durations, months = summary["figures"], summary["durations"], summary["months"]
+    previous = yearly_figures(organisation, year - 1)
     employers = partner_employers(organisation, year)
     types = []
     for code, label in TrajectoryType.choices:
@@ -27,7 +27,6 @@ def report_context(organisation, year):
             "uitstroom": [(outcome_label, now["uitstroom"][outcome]) for outcome, outcome_label in Outcome.choices],
             "uitstroom_totaal": sum(now["uitstroom"].values()), "average_days": durations.get(code),
         })
-    months = organisation_flow(organisation, year)
     return {"organisation": organisation, "year": year, "figures": figures, "types": types,
             "flow_chart": charts.monthly_flow(months, year),
             "followed": sum(t["gevolgd"] for t in types), "to_work": sum(

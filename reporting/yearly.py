@@ -1,5 +1,5 @@
 """The yearly report's figures, exactly as CONTRACTS.md ("Yearly report") defines them, in a few
-aggregate queries whatever the size of the organisation or the number of organisations. The
+queries whatever the size of the organisation or the number of organisations. The
 dashboard, the region comparison, the PDF, the JSON and any export take their numbers from here.
 
 - a trajectory counts in Y when it ran on at least one day of Y: it started (a start step) on or
@@ -11,8 +11,9 @@ dashboard, the region comparison, the PDF, the JSON and any export take their nu
 """
 
 import datetime
+from collections import Counter, defaultdict
 
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from employers.models import Employer
 from trajectories.models import Placement, Trajectory, TrajectoryEvent
@@ -34,23 +35,56 @@ def yearly_figures(organisation, year):
 
 
 def yearly_figures_by_organisation(organisations, year):
-    """{organisation pk: the CONTRACTS.md figures} in two queries, whatever the number of organisations."""
+    """{organisation pk: the CONTRACTS.md figures} in one query, whatever the number of organisations."""
+    rows = _rows_of_year(Trajectory.objects.filter(client__organisation__in=organisations), year)
+    return _figures(organisations, year, rows)
+
+
+def yearly_summary(trajectories, year, organisation=None):
+    """From one read of `trajectories` (an organisation's, or one counsellor's clients'): the
+    CONTRACTS.md figures of `organisation` when given, the average durations, and the monthly flow."""
+    rows = _rows_of_year(trajectories, year)
+    return {"figures": _figures([organisation], year, rows)[organisation.pk] if organisation else None,
+            "durations": _durations(rows, year), "months": _monthly_flow(rows, year)}
+
+
+def average_durations(trajectories, year):
+    """{type: average days} of the trajectories that ran and ended in the year, in one query. The end
+    date is the last day (DOMAIN.md): 1 January to 31 December lasts 365 days."""
+    return _durations(_rows_of_year(trajectories, year), year)
+
+
+def _rows_of_year(trajectories, year):
+    """The trajectories counting in the year, as (organisation, client, type, start, end, pk, outcome):
+    one read of a few thousand short rows, from which every figure of the year is taken (cheaper
+    than one aggregate query per figure, each scanning the organisation's whole history)."""
     first, last = year_bounds(year)
-    trajectories = ran(Trajectory.objects.filter(client__organisation__in=organisations))
-    rows = trajectories.filter(Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last).values(
-        "client__organisation", "type").annotate(
-        gevolgd=Count("client", distinct=True),
-        lopend=Count("client", distinct=True, filter=Q(end_date__isnull=True) | Q(end_date__gt=last)))
-    counted = {(row["client__organisation"], row["type"]): row for row in rows}
-    outcomes = _outcomes(trajectories.filter(end_date__range=(first, last)).exclude(outcome=""))
+    return list(ran(trajectories).filter(Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last)
+                .values_list("client__organisation", "client", "type", "start_date", "end_date", "pk", "outcome"))
+
+
+def _figures(organisations, year, rows):
+    first, last = year_bounds(year)
+    followed, running, latest_end = defaultdict(set), defaultdict(set), {}
+    for organisation, client, trajectory_type, _start, end, pk, outcome in rows:
+        followed[organisation, trajectory_type].add(client)
+        if end is None or end > last:
+            running[organisation, trajectory_type].add(client)
+        elif end >= first and outcome:
+            # A client who ended two of a type in the year counts once, with the later one.
+            key = (organisation, client, trajectory_type)
+            if key not in latest_end or (end, pk) > latest_end[key][:2]:
+                latest_end[key] = (end, pk, outcome)
+    outcomes = Counter((organisation, trajectory_type, outcome)
+                       for (organisation, _client, trajectory_type), (_end, _pk, outcome) in latest_end.items())
     return {organisation.pk: {
         "organisation": organisation.slug,
         "year": year,
         "trajecten": {
             trajectory_type: {
-                "gevolgd": counted.get((organisation.pk, trajectory_type), {}).get("gevolgd", 0),
-                "lopend": counted.get((organisation.pk, trajectory_type), {}).get("lopend", 0),
-                "uitstroom": {outcome: outcomes.get((organisation.pk, trajectory_type, outcome), 0)
+                "gevolgd": len(followed[organisation.pk, trajectory_type]),
+                "lopend": len(running[organisation.pk, trajectory_type]),
+                "uitstroom": {outcome: outcomes[organisation.pk, trajectory_type, outcome]
                               for outcome in Outcome.values},
             }
             for trajectory_type in TrajectoryType.values
@@ -58,36 +92,26 @@ def yearly_figures_by_organisation(organisations, year):
     } for organisation in organisations}
 
 
-def _outcomes(ended):
-    """{(organisation, type, outcome): distinct clients}, the later trajectory counting for a client
-    who ended two of a type."""
-    latest = {}
-    for organisation, client, trajectory_type, end, pk, outcome in ended.values_list(
-            "client__organisation", "client", "type", "end_date", "pk", "outcome"):
-        key = (organisation, client, trajectory_type)
-        if key not in latest or (end, pk) > latest[key][:2]:
-            latest[key] = (end, pk, outcome)
-    counts = {}
-    for (organisation, _client, trajectory_type), (_end, _pk, outcome) in latest.items():
-        key = (organisation, trajectory_type, outcome)
-        counts[key] = counts.get(key, 0) + 1
-    return counts
+def _durations(rows, year):
+    first, last = year_bounds(year)
+    lengths = defaultdict(list)
+    for _organisation, _client, trajectory_type, start, end, _pk, _outcome in rows:
+        if end is not None and first <= end <= last:
+            lengths[trajectory_type].append((end - start).days)
+    return {trajectory_type: round(sum(days) / len(days)) + 1 for trajectory_type, days in lengths.items()}
 
 
-def average_durations(trajectories, year):
-    """{type: average days} of the trajectories that ran and ended in the year, in one query. The end
-    date is the last day (DOMAIN.md): 1 January to 31 December lasts 365 days."""
-    length = ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
-    rows = ran(trajectories).filter(end_date__range=year_bounds(year)).values("type").annotate(
-        days=Avg(length), n=Count("pk"))
-    return {row["type"]: _days(row["days"]) for row in rows}
-
-
-def _days(value):
-    if value is None:
-        return None
-    days = value.total_seconds() / 86400 if isinstance(value, datetime.timedelta) else value / 86400e6
-    return round(days) + 1
+def _monthly_flow(rows, year):
+    """[(month, trajectories started, trajectories ended)] for the twelve months of the year. A
+    trajectory that ran started on the date of its start step (services._move_start); a
+    registration that never started counts in neither."""
+    started, ended = Counter(), Counter()
+    for _organisation, _client, _type, start, end, _pk, _outcome in rows:
+        if start.year == year:
+            started[start.month] += 1
+        if end is not None and end.year == year:
+            ended[end.month] += 1
+    return [(month, started[month], ended[month]) for month in range(1, 13)]
 
 
 def partner_employers(organisation, year, counsellor=None):

@@ -86,3 +86,23 @@ def test_many_organisations_at_once_give_each_its_own_figures(world):
     assert together[world.wervik.pk] == yearly_figures(world.wervik, 2024)
     assert together[world.wervik.pk]["trajecten"]["nazorg"]["uitstroom"]["werk"] == 1
     assert together[world.menen.pk]["trajecten"]["nazorg"]["uitstroom"]["werk"] == 0
+
+
+def test_the_monthly_flow_counts_trajectories_that_ran_in_the_month_they_started_and_ended(world):
+    from reporting.yearly import yearly_summary
+
+    def menen_client():
+        return ClientFactory(organisation=world.menen)
+
+    trajectory(menen_client(), world.hilde, "twe", D(2024, 3, 4), D(2024, 9, 30), "werk")  # in March, out September
+    trajectory(menen_client(), world.hilde, "opleiding", D(2023, 11, 1), D(2024, 3, 31), "werk")  # out March
+    trajectory(menen_client(), world.hilde, "nazorg", D(2024, 12, 31))  # in December, running
+    trajectory(menen_client(), world.hilde, "nazorg", D(2024, 5, 1), D(2024, 6, 1), "stopgezet",
+               started=False)  # a registration stopped before it started: neither
+    trajectory(menen_client(), world.hilde, "twe", D(2025, 1, 1), D(2025, 2, 1), "werk")  # another year
+    trajectory(world.other_client, world.olga, "twe", D(2024, 3, 1))  # another OCMW
+    summary = yearly_summary(Trajectory.objects.filter(client__organisation=world.menen), 2024, world.menen)
+    months = {month: (started, ended) for month, started, ended in summary["months"]}
+    assert [month for month, _started, _ended in summary["months"]] == list(range(1, 13))
+    assert {month: flow for month, flow in months.items() if flow != (0, 0)} == {3: (1, 1), 9: (0, 1), 12: (1, 0)}
+    assert summary["figures"] == yearly_figures(world.menen, 2024)

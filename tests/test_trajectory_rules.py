@@ -111,6 +111,19 @@ def test_the_database_refuses_two_running_trajectories_of_a_type(case):
                                   created_by=counsellor)
 
 
+def test_the_database_refuses_a_second_start_step(case):
+    """The reports join a trajectory to its start step; a second one would count it twice."""
+    from trajectories.models import TrajectoryEvent
+
+    client, counsellor, employer = case
+    twe = running_twe(client, counsellor, employer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TrajectoryEvent.objects.create(trajectory=twe, action="start", to_status=Status.LOPEND,
+                                       date=twe.start_date, by=counsellor)
+    TrajectoryEvent.objects.create(trajectory=twe, action="suspend", to_status=Status.OPGESCHORT,
+                                   date=twe.start_date, by=counsellor)  # other steps may repeat
+
+
 class TestNazorg:
     def test_follows_a_twe(self, case):
         with pytest.raises(ValidationError) as error:

@@ -82,5 +82,5 @@ def test_lopend_counts_who_still_runs_on_31_december(menen_2018):
 
 
 def test_a_fixed_number_of_queries(menen_2018, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         yearly_figures(menen_2018, 2018)

@@ -197,9 +197,12 @@ class TrajectoryEvent(models.Model):
 
     class Meta:
         ordering = ["date", "created_at"]
-        # "Did it start?" (the reports count only trajectories that ran) and the steps of a month.
-        indexes = [models.Index(fields=["trajectory", "action"], name="event_trajectory_action"),
-                   models.Index(fields=["action", "date"], name="event_action_date")]
+        # The steps of a month.
+        indexes = [models.Index(fields=["action", "date"], name="event_action_date")]
+        # A trajectory starts once (only a registration starts). The constraint's index also answers
+        # "did it start?", which every report asks of thousands of trajectories at once.
+        constraints = [models.UniqueConstraint(fields=["trajectory"], condition=models.Q(action="start"),
+                                               name="one_start_per_trajectory")]
         verbose_name = _("trajectory event")
         verbose_name_plural = _("trajectory events")
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from demo.builders import DEMO_PASSWORD, DemoBuilder, DemoRefused
+from demo.volume import tidy_after_bulk_load
 
 
 class Command(BaseCommand):
@@ -19,9 +19,7 @@ class Command(BaseCommand):
             logins = DemoBuilder(clients=clients, seed=seed).build()
         except DemoRefused as refusal:
             raise CommandError(str(refusal)) from None
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # fresh statistics after a bulk load, as autovacuum would later
-                cursor.execute("ANALYZE")
+        tidy_after_bulk_load()
         self.stdout.write(_("Demo ready: %(clients)d clients.") % {"clients": clients})
         self.stdout.write(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         width = max(len(login.email) for login in logins)
