@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint messages clean
+.PHONY: demo test lint messages bench clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(VENV)/.dev
 	$(VENV)/bin/bandit --quiet --recursive $(APPS) --severity-level medium --exclude "*/migrations/*"
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# Issue 9's benchmarks in one table (a throwaway database on this PostgreSQL; 3 to 5 minutes).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocmw_bench
+bench: $(VENV)/.dev
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/pages.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

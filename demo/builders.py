@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -173,11 +174,14 @@ class DemoBuilder:
             raise DemoRefused(_("Organisation %(slug)s exists and is not a demo: nothing was changed.") % {
                 "slug": slug})
         AccessLog.objects.purge_demo(organisation)
-        Client.objects.filter(organisation=organisation).delete()
-        Employer.objects.filter(organisation=organisation).delete()
-        Competence.objects.filter(organisation=organisation).delete()
-        Interest.objects.filter(organisation=organisation).delete()
-        User.objects.filter(organisation=organisation).delete()
+        # Without a 'deleted' history row for each of the old demo's rows: 370,000 of them made
+        # re-seeding a 10,000-client demo take five minutes instead of one and a half.
+        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            Client.objects.filter(organisation=organisation).delete()
+            Employer.objects.filter(organisation=organisation).delete()
+            Competence.objects.filter(organisation=organisation).delete()
+            Interest.objects.filter(organisation=organisation).delete()
+            User.objects.filter(organisation=organisation).delete()
         Competence.objects.bulk_create(Competence(organisation=organisation, name=n) for n in COMPETENCES)
         Interest.objects.bulk_create(Interest(organisation=organisation, name=n) for n in INTERESTS)
         return organisation

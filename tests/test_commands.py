@@ -56,8 +56,11 @@ def test_seed_demo_never_touches_a_real_organisation():
 def test_seed_demo_is_reproducible_and_replaces_itself():
     run("seed_demo", clients=12, seed=3)
     first = snapshot()
+    deleted = Client.history.filter(history_type="-").count()
     run("seed_demo", clients=12, seed=3)
     assert snapshot() == first
+    # Replacing the old demo writes no 'deleted' history row for each of its rows.
+    assert Client.history.filter(history_type="-").count() == deleted == 0
     run("seed_demo", clients=12, seed=4)
     assert snapshot() != first
     assert Client.objects.count() == 12
