@@ -34,6 +34,7 @@ class AccessLog(models.Model):
         SENSITIVE_READ = "gevoelig_gelezen", _("read medical or psychological details")
         HISTORY_READ = "historiek_gelezen", _("read the change history")
         EXPORTED = "geexporteerd", _("downloaded an export")
+        DOCUMENT_READ = "document_gelezen", _("downloaded a document")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("user"))

@@ -47,6 +47,12 @@ def client_file(client):
              "door": str(m.author), "notitie": m.note}
             for m in client.contact_moments.select_related("author").order_by("date", "pk")],
         "trajecten": [_trajectory(t) for t in trajectories],
+        # The documents as a list: their files are handed over separately, downloaded from the file.
+        "documenten": [
+            {"soort": d.get_kind_display(), "datum": _date(d.date), "beschrijving": d.description,
+             "bestand": d.filename, "traject": d.trajectory.get_type_display() if d.trajectory else None,
+             "toegevoegd_door": str(d.added_by), "toegevoegd_op": _date(timezone.localtime(d.added_at).date())}
+            for d in client.documents.select_related("added_by", "trajectory").order_by("date", "pk")],
         "inzage": [
             {"tijdstip": timezone.localtime(a.at).isoformat(timespec="seconds"), "door": str(a.user),
              "handeling": a.get_action_display(), "detail": a.detail}

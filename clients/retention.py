@@ -2,10 +2,10 @@
 retention period (default 10 years) has passed since its last trajectory ended or its last contact
 moment (or, with neither, since the file was made). Editing a closed file does not restart it.
 
-Names, numbers, street address and postcode, free text, barriers, care partners, goals, reminders
-and the change history go; what the figures count stays: the organisation, the municipality, the
-trajectories with their type, dates, steps, outcome and employer. So every yearly report, made
-before or after, shows the same numbers. An anonymised file is read-only.
+Names, numbers, street address and postcode, free text, barriers, care partners, goals, reminders,
+documents (their files too) and the change history go; what the figures count stays: the
+organisation, the municipality, the trajectories with their type, dates, steps, outcome and employer.
+So every yearly report, made before or after, shows the same numbers. An anonymised file is read-only.
 
 All set-based: a fixed number of queries whatever the number of files."""
 
@@ -19,6 +19,8 @@ from django.db.models.functions import Cast, Concat, Greatest, LPad
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.models import Document
+from documents.services import documents_forget
 from organisations.models import Organisation
 from reminders.models import Reminder
 from trajectories.models import Evaluation, Goal, HoursStep, Placement, Trajectory, TrajectoryEvent
@@ -52,6 +54,7 @@ def anonymise(client_ids):
     """Remove the personal data of these files, keeping what the figures count."""
     clients = Client.objects.filter(pk__in=client_ids)
     trajectories = Trajectory.objects.filter(client__in=client_ids)
+    documents_forget(Document.objects.filter(client__in=client_ids))  # the files with the rows
     # Plain DELETEs: the history library would otherwise record each removed row (one query per row),
     # only for _forget_history to remove that record again. Nothing refers to these rows.
     for rows in (Barrier.objects.filter(client__in=client_ids), Reminder.objects.filter(client__in=client_ids),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import AccessLog, log_access
+from documents.selectors import documents_section
 from ocmw_activation.editing import save_unless_changed_meanwhile
 from organisations.models import Role, User
 from organisations.permissions import case_file_access, head_required
@@ -94,9 +95,11 @@ def client_edit(request, pk):
 def client_detail(request, pk):
     client = selectors.client_for(request.user, pk)
     log_access(request.user, client, AccessLog.Action.OPENED)
+    can_edit = request.user.can_edit_client(client)
     return render(request, "clients/client_detail.html", {
+        **documents_section(request.user, client, can_edit=can_edit),
         "client": client,
-        "can_edit": request.user.can_edit_client(client),
+        "can_edit": can_edit,
         "can_read_sensitive": request.user.can_read_sensitive(client),
         "competences": client.competences.all(),
         "interests": client.interests.all(),

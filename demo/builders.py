@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -17,6 +18,8 @@ from stdnum.be import nn
 
 from audit.models import AccessLog
 from clients.models import Barrier, Client, Competence, ContactMoment, Interest
+from documents.models import Document
+from documents.services import document_add, documents_forget
 from employers.models import Agreement, ContactPerson, Employer, Workplace
 from organisations.models import Organisation, Region, Role, User
 from reminders import tasks as reminder_tasks
@@ -121,6 +124,25 @@ NAZORG_OUTCOMES = [Outcome.WERK] * 46 + [Outcome.OPLEIDING] * 16 + [Outcome.MAAT
     [Outcome.ZELFSTANDIGE] * 2 + [Outcome.WERKLOOS] * 12
 
 
+def demo_pdf(text):
+    """A one-page PDF with one line of text, written by hand: a demo document costs no renderer."""
+    text = text.encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return body + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
 def kbo_number(base):
     """A valid KBO enterprise number (0 + 7 digits + check digits); checked by python-stdnum."""
     first = f"0{base:07d}"
@@ -174,6 +196,7 @@ class DemoBuilder:
             raise DemoRefused(_("Organisation %(slug)s exists and is not a demo: nothing was changed.") % {
                 "slug": slug})
         AccessLog.objects.purge_demo(organisation)
+        documents_forget(Document.objects.filter(client__organisation=organisation))
         # Without a 'deleted' history row for each of the old demo's rows: 370,000 of them made
         # re-seeding a 10,000-client demo take five minutes instead of one and a half.
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
@@ -241,10 +264,25 @@ class DemoBuilder:
         employers = self._employers(organisation)
         for client in story:
             self._trajectories(client, employers)
+        self._documents(story[:12])
         if volume:
             VolumeBuilder(random=self.random, faker=self.faker, today=self.today, notes=NOTES,
                           places=PLACES[organisation.slug.removeprefix("demo-")],
                           organisation=organisation, employers_wanted=max(1, len(volume) // 30)).build(volume)
+
+    def _documents(self, clients):
+        """A signed GPMI contract on each file, and for a TWE its stage agreement: the documents
+        list is not empty on the first visit. Each is a one-page PDF saying it is a demo."""
+        for client in clients:
+            by = client.counsellor or User.objects.filter(organisation=client.organisation_id).first()
+            trajectory = client.trajectories.filter(type="twe").order_by("-start_date").first()
+            kinds = [("gpmi", None, client.created_at.date())]
+            if trajectory:
+                kinds.append(("stageovereenkomst", trajectory, min(trajectory.start_date, self.today)))
+            for kind, on, date in kinds:
+                name = f"{kind}-{slugify(client.last_name)}.pdf"
+                document_add(client=client, by=by, kind=kind, date=date, trajectory=on,
+                             file=ContentFile(demo_pdf(f"{kind.upper()} {client.full_name} (demo)"), name=name))
 
     def _national_number(self, numbers):
         """Faker's nl_BE national number of someone of working age (18-60), once per OCMW."""

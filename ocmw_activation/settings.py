@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "caseload",
     "audit",
     "reporting",
+    "documents",
     "demo",
 ]
 
@@ -178,6 +179,21 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Documents on case files (documents app): a folder under DJANGO_MEDIA_ROOT, which is never served
+# (downloads go through a view that checks and logs), or an S3-compatible bucket.
+if env.str("DJANGO_DOCUMENTS_STORAGE", default="local") == "s3":
+    STORAGES["documents"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env.str("DJANGO_DOCUMENTS_S3_BUCKET"),
+        "endpoint_url": env.str("DJANGO_DOCUMENTS_S3_ENDPOINT_URL", default=None),
+        "region_name": env.str("DJANGO_DOCUMENTS_S3_REGION", default=None),
+        "access_key": env.str("DJANGO_DOCUMENTS_S3_ACCESS_KEY", default=None),
+        "secret_key": env.str("DJANGO_DOCUMENTS_S3_SECRET_KEY", default=None),
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False,
+    }}
+else:
+    STORAGES["documents"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+DOCUMENT_MAX_BYTES = env.int("DJANGO_DOCUMENT_MAX_MB", default=10) * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

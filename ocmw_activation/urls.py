@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("clienten/", include("clients.urls")),
     path("clienten/<int:client_pk>/trajecten/", include("trajectories.urls")),
+    path("clienten/<int:client_pk>/documenten/", include("documents.urls")),
     path("clienten/<int:client_pk>/werkposten/", employer_views.client_matches, name="client_matches"),
     path("werkgevers/", include("employers.urls")),
     path("opvolging/", include("reminders.urls")),

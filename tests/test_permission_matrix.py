@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from caseload.models import Upload
 from clients.models import Competence
+from documents.services import document_add
 from employers.models import Agreement, ContactPerson, Workplace
 from organisations.models import Role
 from reminders.models import Reminder
@@ -137,6 +138,12 @@ RULES = {
     "client_matches": Rule(CLIENT_READ, kwargs=lambda objects: {"client_pk": objects.client.pk}),
     "subject_access": Rule(CLIENT_WRITE, kwargs=lambda objects: {"client_pk": objects.client.pk,
                                                                  "extension": "json"}),
+    # Documents on that client's file: read by the case roles (a medical one by fewer: test_documents).
+    "documents:add": Rule(CLIENT_WRITE, ("post",), lambda objects: {"client_pk": objects.client.pk}),
+    "documents:download": Rule(CLIENT_READ, kwargs=lambda objects: {"client_pk": objects.client.pk,
+                                                                    "pk": objects.document.pk}),
+    "documents:delete": Rule(CLIENT_WRITE, ("post",), lambda objects: {"client_pk": objects.client.pk,
+                                                                      "pk": objects.document.pk}),
     # Trajectories of that client.
     "trajectories:create": Rule(CLIENT_WRITE, BOTH, lambda objects: {"client_pk": objects.client.pk}),
     "trajectories:detail": Rule(CLIENT_READ, kwargs=on_trajectory()),
@@ -245,6 +252,8 @@ class Objects:
         self.report = YearlyReport.objects.create(organisation=world.menen, year=today.year - 1,
                                                   requested_by=world.hilde, state="klaar")
         self.report.pdf.save("jaarverslag.pdf", ContentFile(b"%PDF-1.4 test"))
+        self.document = document_add(client=world.client, by=world.alice, kind="gpmi", date=today,
+                                     file=ContentFile(b"%PDF-1.4 test", name="gpmi.pdf"))
         ClientFactory(organisation=world.wervik, counsellor=world.oscar)
 
 

@@ -42,3 +42,12 @@ def test_the_healthcheck_is_reachable_over_plain_http_in_production():
             "print(c.get('/healthz').status_code, c.get('/login/').status_code)")
     result = manage("shell", "-c", code, **{**PRODUCTION, "DATABASE_URL": "sqlite://:memory:"})
     assert result.stdout.split()[-2:] == ["200", "301"], result.stderr
+
+
+def test_documents_can_be_kept_in_an_s3_compatible_bucket():
+    code = ("from django.core.files.storage import storages; s = storages['documents']; "
+            "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl)")
+    result = manage("shell", "-c", code, **{**PRODUCTION, "DATABASE_URL": "sqlite://:memory:",
+                                             "DJANGO_DOCUMENTS_STORAGE": "s3", "DJANGO_DOCUMENTS_S3_BUCKET": "dossiers",
+                                             "DJANGO_DOCUMENTS_S3_ENDPOINT_URL": "https://s3.example.be"})
+    assert result.stdout.split()[-4:] == ["S3Storage", "dossiers", "https://s3.example.be", "private"], result.stderr

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from audit.models import AccessLog, log_access
 from clients import selectors as client_selectors
 from clients.views import editable_client
+from documents.selectors import documents_section
 from ocmw_activation.editing import save_unless_changed_meanwhile
 from organisations.permissions import case_file_access
 
@@ -81,6 +82,7 @@ def _render_detail(request, client, trajectory, forms=None, status=200):
         log_access(request.user, client, AccessLog.Action.SENSITIVE_READ, detail=str(trajectory))
     forms = forms or {}
     context = {
+        **documents_section(request.user, client, can_edit=can_edit, trajectory=trajectory),
         "client": client,
         "trajectory": trajectory,
         "can_edit": can_edit,

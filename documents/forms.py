@@ -1,0 +1,25 @@
+from crispy_forms.layout import Layout
+from django import forms
+from django.utils import timezone
+
+from clients.forms import DateInput, form_helper, polish_choices, row
+
+from .models import Document
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ["kind", "date", "trajectory", "description", "file"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.client = client
+        self.fields["trajectory"].queryset = client.trajectories.order_by("-start_date")
+        self.fields["trajectory"].label_from_instance = lambda trajectory: (
+            f"{trajectory.get_type_display()} ({trajectory.start_date:%d/%m/%Y})")
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx,.odt"
+        polish_choices(self)
+        self.helper = form_helper(Layout(row("kind", "date"), row("trajectory", "description"), "file"))

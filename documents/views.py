@@ -1,0 +1,76 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.models import AccessLog, log_access
+from clients import selectors as client_selectors
+from clients.views import editable_client
+from organisations.permissions import case_file_access
+from trajectories.forms import add_service_errors
+
+from . import services
+from .forms import DocumentForm
+from .models import Document
+
+
+@require_POST
+@case_file_access
+def document_add(request, client_pk):
+    client = editable_client(request, client_pk)
+    form = DocumentForm(request.POST, request.FILES, client=client)
+    if form.is_valid():
+        try:
+            document = services.document_add(client=client, by=request.user, file=form.cleaned_data["file"],
+                                             kind=form.cleaned_data["kind"], date=form.cleaned_data["date"],
+                                             trajectory=form.cleaned_data["trajectory"],
+                                             description=form.cleaned_data["description"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(document)s added to the case file.") % {"document": document})
+            return redirect(_back(request, client))
+    return render(request, "documents/document_form_page.html", {"client": client, "form": form}, status=422)
+
+
+@case_file_access
+def document_download(request, client_pk, pk):
+    """The file, for whoever may read the case file; a medical document only for the assigned
+    counsellor and the head. Every download is in the access log."""
+    client = client_selectors.client_for(request.user, client_pk)
+    document = get_object_or_404(client.documents, pk=pk)
+    if document.is_sensitive and not request.user.can_read_sensitive(client):
+        raise PermissionDenied
+    try:
+        content = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file of this document is missing.")) from None
+    action = AccessLog.Action.SENSITIVE_READ if document.is_sensitive else AccessLog.Action.DOCUMENT_READ
+    log_access(request.user, client, action, detail=str(document))
+    response = FileResponse(content, as_attachment=True, filename=document.filename,
+                            content_type=document.content_type or "application/octet-stream")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@case_file_access
+def document_delete(request, client_pk, pk):
+    client = editable_client(request, client_pk)
+    document = get_object_or_404(Document.objects.readable_by(request.user, client), pk=pk)
+    services.document_remove(document=document)
+    messages.success(request, _("%(document)s removed.") % {"document": document})
+    return redirect(_back(request, client))
+
+
+def _back(request, client):
+    """Back to the page the form was on (the case file or the trajectory), never to another site."""
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
+        return back
+    return reverse("clients:detail", args=[client.pk]) + "#documenten"
