@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clients import national_number
-from clients.models import Client
+from clients.models import Assignment, Client
 from employers.models import Employer, compact_kbo, validate_kbo
 from organisations.models import CASE_FILE_ROLES, User
 from trajectories.models import Placement, Trajectory, TrajectoryEvent
@@ -360,6 +360,11 @@ def apply_import(plan, *, by):
         for number, row in ((n, first_rows[n]) for n in plan.new_clients)], Client, default_user=by)
     clients = {c.national_number: c for c in Client.objects.filter(organisation=organisation,
                                                                    national_number__in=list(first_rows))}
+    # Who holds each new file from now; an imported caseload is not news to its counsellors.
+    now = timezone.now()
+    Assignment.objects.bulk_create(
+        Assignment(client=clients[number], counsellor_id=clients[number].counsellor_id, by=by, at=now, seen_at=now)
+        for number in plan.new_clients if clients[number].counsellor_id)
     employers = _employers(organisation, plan.new_trajectories, by)
     _create_trajectories(plan, clients, employers, by)
     _update_trajectories(plan, by)

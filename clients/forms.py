@@ -122,3 +122,41 @@ class ContactMomentForm(forms.ModelForm):
         self.fields["duration_minutes"].initial = 30
         polish_choices(self)
         self.helper = form_helper(Layout(row("kind", "date", "duration_minutes"), "note"))
+
+
+class HandoverForm(forms.Form):
+    """The head hands files over: a selection (`client`, repeated) or the open files of one
+    counsellor (`van`), to another counsellor, with a note."""
+
+    client = forms.ModelMultipleChoiceField(queryset=Client.objects.none(), required=False,
+                                            widget=forms.MultipleHiddenInput)
+    van = forms.ModelChoiceField(queryset=User.objects.none(), required=False, widget=forms.HiddenInput)
+    to = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
+    note = forms.CharField(label=_("Handover note"), widget=forms.Textarea(attrs={"rows": 4}), error_messages={
+                               "required": _("Write a handover note: what should the new counsellor know?")},
+                           help_text=_("What the new counsellor should know: agreements made, what is pending. "
+                                       "It stays in each file's history."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisation = user.organisation
+        self.fields["client"].queryset = Client.objects.visible_to(user)
+        self.fields["van"].queryset = User.objects.filter(organisation=organisation, role=Role.COUNSELLOR)
+        self.fields["to"].queryset = User.objects.filter(organisation=organisation, role=Role.COUNSELLOR,
+                                                         is_active=True)
+        polish_choices(self)
+        self.helper = form_helper(Layout("client", "van", "to", "note"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("client") and not data.get("van"):
+            raise forms.ValidationError(_("Choose the case files to hand over: tick them in the caseload, or "
+                                          "filter the caseload on one counsellor."))
+        return data
+
+    def clients(self):
+        """The files this form is about: the ticked ones, or the open files of `van`."""
+        chosen = self.cleaned_data.get("client")
+        if chosen:
+            return Client.objects.filter(pk__in=[client.pk for client in chosen])
+        return Client.objects.filter(counsellor=self.cleaned_data["van"]).exclude(status=Client.Status.CLOSED)

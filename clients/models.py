@@ -292,3 +292,35 @@ class ContactMoment(models.Model):
             errors["date"] = _("This date is too far in the past.")
         if errors:
             raise ValidationError(errors)
+
+
+class Assignment(models.Model):
+    """Who held a case file from when: each time a client gets a counsellor (a new file, an edit by
+    the head, a handover), with who did it and the handover note. The receiving counsellor sees
+    it as "recently assigned to me" until they open the file (seen_at)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("client"))
+    counsellor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="assignments", verbose_name=_("counsellor"))
+    previous = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("previous counsellor"))
+    # Empty for the files that had their counsellor before assignments were recorded.
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+", verbose_name=_("by"))
+    note = models.TextField(_("handover note"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    seen_at = models.DateTimeField(_("opened by the counsellor"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        indexes = [
+            models.Index(fields=["client", "at"], name="assignment_client_at"),
+            # "Recently assigned to me": a counsellor's unopened files.
+            models.Index(fields=["counsellor"], condition=models.Q(seen_at__isnull=True),
+                         name="assignment_unseen"),
+        ]
+
+    def __str__(self):
+        return f"{self.client} → {self.counsellor or '—'} ({self.at:%d/%m/%Y})"

@@ -6,6 +6,7 @@ app_name = "clients"
 urlpatterns = [
     path("", views.client_list, name="list"),
     path("nieuw/", views.client_create, name="create"),
+    path("overdragen/", views.hand_over, name="hand_over"),
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/bewerken/", views.client_edit, name="edit"),
     path("<int:pk>/historiek/", views.client_history, name="history"),

@@ -1,8 +1,10 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.models import AccessLog, log_access
@@ -10,11 +12,12 @@ from documents.selectors import documents_section
 from ocmw_activation.editing import save_unless_changed_meanwhile
 from organisations.models import Role, User
 from organisations.permissions import case_file_access, head_required
+from trajectories.forms import add_service_errors
 from trajectories.rules import Status as TrajectoryStatus
 from trajectories.rules import TrajectoryType
 
 from . import selectors, services
-from .forms import BarrierForm, ClientForm, ContactMomentForm
+from .forms import BarrierForm, ClientForm, ContactMomentForm, HandoverForm
 from .models import Barrier, Client, ContactMoment
 
 PAGE_SIZE = 25
@@ -60,6 +63,7 @@ def client_list(request):
         "trajectory_statuses": TrajectoryStatus.choices,
         "sorts": selectors.SORT_LABELS.items(),
         "own_caseload": counsellor == user,
+        "chosen_counsellor": counsellor if counsellor not in (None, user) else None,
     }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "clients/_client_table.html" if partial else "clients/client_list.html"
@@ -70,7 +74,7 @@ def client_list(request):
 def client_create(request):
     form = ClientForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        client = services.client_save(form)
+        client = services.client_save(form, by=request.user)
         messages.success(request, _("Case file of %(name)s created.") % {"name": client.full_name})
         return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form})
@@ -83,7 +87,7 @@ def client_edit(request, pk):
         log_access(request.user, client, AccessLog.Action.OPENED, detail=_("edit form"))
     form = ClientForm(request.POST or None, instance=client, user=request.user)
     saved = request.method == "POST" and form.is_valid() and save_unless_changed_meanwhile(
-        form, lambda: services.client_save(form))
+        form, lambda: services.client_save(form, by=request.user))
     if saved:
         messages.success(request, _("Case file saved."))
         return redirect("clients:detail", pk=client.pk)
@@ -95,12 +99,16 @@ def client_edit(request, pk):
 def client_detail(request, pk):
     client = selectors.client_for(request.user, pk)
     log_access(request.user, client, AccessLog.Action.OPENED)
+    assignment = client.assignments.select_related("by", "previous").first()
+    if assignment and assignment.seen_at is None and assignment.counsellor_id == request.user.pk:
+        services.assignment_seen(client, request.user)
     can_edit = request.user.can_edit_client(client)
     return render(request, "clients/client_detail.html", {
         **documents_section(request.user, client, can_edit=can_edit),
         "client": client,
         "can_edit": can_edit,
         "can_read_sensitive": request.user.can_read_sensitive(client),
+        "assignment": assignment,
         "competences": client.competences.all(),
         "interests": client.interests.all(),
         "barriers": client.barriers.all(),
@@ -185,6 +193,7 @@ def client_history(request, pk):
     log_access(request.user, client, AccessLog.Action.HISTORY_READ)
     return render(request, "clients/client_history.html", {
         "client": client,
+        "assignments": client.assignments.select_related("by", "previous", "counsellor"),
         "changes": selectors.change_history(client, selectors.client_related_names(client.organisation_id)),
     })
 
@@ -201,3 +210,41 @@ def client_access_log(request, pk):
     page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
     return render(request, "clients/client_access_log.html", {
         "client": client, "page": page, "actions": AccessLog.Action.choices, "action": action})
+
+
+@head_required
+def hand_over(request):
+    """The head moves one file, a selection or a whole caseload to another counsellor (leave,
+    departure), with a handover note. Reached from the caseload list or a case file."""
+    user = request.user
+    form = HandoverForm(request.POST or None, user=user, initial={
+        "client": request.GET.getlist("client"), "van": request.GET.get("van")})
+    if request.method == "POST" and form.is_valid():
+        to = form.cleaned_data["to"]
+        try:
+            moved = services.clients_hand_over(clients=form.clients(), to=to, by=user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, ngettext("%(count)d case file handed over to %(counsellor)s.",
+                                               "%(count)d case files handed over to %(counsellor)s.", len(moved))
+                             % {"count": len(moved), "counsellor": to})
+            return redirect(f"{reverse('clients:list')}?begeleider={to.pk}")
+    moving = _handover_selection(user, request.POST if request.method == "POST" else request.GET)
+    return render(request, "clients/hand_over.html", {
+        "form": form, "moving": moving.select_related("counsellor")[:100] if moving is not None else [],
+        "count": moving.count() if moving is not None else 0,
+        "from_counsellor": form["van"].value() and User.objects.filter(
+            pk=form["van"].value(), organisation=user.organisation).first(),
+    }, status=422 if request.method == "POST" else 200)
+
+
+def _handover_selection(user, data):
+    """The files a handover request is about, or None when it names none (or names them wrongly)."""
+    selection = HandoverForm(data, user=user)
+    selection.is_valid()
+    if "client" in selection.errors or "van" in selection.errors:
+        return None
+    if not selection.cleaned_data.get("client") and not selection.cleaned_data.get("van"):
+        return None
+    return selection.clients().filter(organisation=user.organisation).order_by("last_name", "first_name", "pk")

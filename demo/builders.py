@@ -17,7 +17,8 @@ from simple_history.utils import bulk_create_with_history
 from stdnum.be import nn
 
 from audit.models import AccessLog
-from clients.models import Barrier, Client, Competence, ContactMoment, Interest
+from clients.models import Assignment, Barrier, Client, Competence, ContactMoment, Interest
+from clients.services import clients_hand_over
 from documents.models import Document
 from documents.services import document_add, documents_forget
 from employers.models import Agreement, ContactPerson, Employer, Workplace
@@ -30,6 +31,8 @@ from trajectories.rules import Outcome, TrajectoryType
 from .volume import VolumeBuilder
 
 DEMO_PASSWORD = "demo-wachtwoord"
+HANDOVER_NOTE = ("Youssef is met ouderschapsverlof tot eind volgende maand. De afspraken staan in de "
+                 "contactmomenten; het GPMI loopt.")
 STORY_CLIENTS = 80  # per OCMW, built through the services; the rest of a large demo in bulk
 CASELOAD = 80  # clients per counsellor in a large demo
 REGION = ("demo-zuidwest", "Welzijnsregio Zuid-West-Vlaanderen (demo)")
@@ -269,6 +272,24 @@ class DemoBuilder:
             VolumeBuilder(random=self.random, faker=self.faker, today=self.today, notes=NOTES,
                           places=PLACES[organisation.slug.removeprefix("demo-")],
                           organisation=organisation, employers_wanted=max(1, len(volume) // 30)).build(volume)
+        self._assignments(organisation, clients)
+
+    def _assignments(self, organisation, clients):
+        """Who holds each file since it was made, and one handover: the second counsellor is on
+        leave, so the head gave three of his files to the demo counsellor, who finds them on her
+        home page."""
+        Assignment.objects.bulk_create(
+            Assignment(client=client, counsellor_id=client.counsellor_id, at=client.created_at,
+                       seen_at=client.created_at)
+            for client in clients if client.counsellor_id)
+        slug = organisation.slug.removeprefix("demo-")
+        on_leave = User.objects.get(email=f"trajectbegeleider2@{slug}.demo")
+        moving = Client.objects.filter(organisation=organisation, counsellor=on_leave).exclude(
+            status=Client.Status.CLOSED).order_by("pk")[:3]
+        if moving:
+            clients_hand_over(clients=Client.objects.filter(pk__in=[c.pk for c in moving]),
+                              to=User.objects.get(email=f"trajectbegeleider@{slug}.demo"),
+                              by=User.objects.get(email=f"diensthoofd@{slug}.demo"), note=HANDOVER_NOTE)
 
     def _documents(self, clients):
         """A signed GPMI contract on each file, and for a TWE its stage agreement: the documents

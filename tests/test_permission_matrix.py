@@ -125,6 +125,8 @@ RULES = {
     # Case files.
     "clients:list": Rule(CASE_WORK),
     "clients:create": Rule(CASE_WORK, BOTH),
+    # Handing files over: the head, of her own organisation (scoping: test_handover).
+    "clients:hand_over": Rule(HEAD_WORK, BOTH),
     "clients:detail": Rule(CLIENT_READ, kwargs=on_client()),
     "clients:edit": Rule(CLIENT_WRITE, BOTH, on_client()),
     "clients:history": Rule(CLIENT_READ, kwargs=on_client()),
