@@ -108,6 +108,8 @@ def cases(args_repeat):
         # second step, navigation with its reminder count, template).
         ("trivial view (logged-in page, no data)", page(counsellor, "/password_change/done/"), None),
         ("health check (no session)", page(Browser(), "/healthz"), None),
+        ("home page 'what now' (counsellor)", page(counsellor, "/"), 10),
+        ("home page, the team per counsellor (head)", page(head, "/"), 20),  # a dashboard of 100 counsellors
         ("caseload, first page (counsellor)", page(counsellor, "/clienten/"), 10),
         ("caseload, first page (head, whole OCMW)", page(head, "/clienten/"), 10),
         ("caseload, search by name", page(head, "/clienten/", q=busy.last_name[:4]), 10),

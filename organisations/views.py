@@ -7,10 +7,12 @@ from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clients import worklist
 from clients.models import Competence, Interest
 from reporting.views import comparison_page
 
@@ -31,7 +33,9 @@ def home(request):
     """Each role lands where its work is."""
     user = request.user
     if user.works_with_case_files:
-        return redirect("clients:list")
+        today = timezone.localdate()
+        work = worklist.for_head(user, today) if user.is_head else worklist.for_counsellor(user, today)
+        return render(request, "home.html", {"work": work, "today": today})
     if user.is_administrator:
         return redirect("user_list")
     if user.sees_aggregates:

@@ -145,9 +145,9 @@ class TestContactMoments:
 
 
 class TestCaseloadList:
-    def test_a_counsellor_starts_on_her_own_caseload(self, world, login):
+    def test_a_counsellors_caseload_is_her_own_by_default(self, world, login):
         ClientFactory(organisation=world.menen, counsellor=world.bob, last_name="Vanneste")
-        response = login(world.alice).get(reverse("home"), follow=True)
+        response = login(world.alice).get(reverse("clients:list"))
         names = [client.last_name for client in response.context["page"].object_list]
         assert names == ["Benali"]
         assert "Mijn caseload" in response.content.decode()

@@ -26,8 +26,11 @@ def shot(screenshots):
 
 
 def test_counsellor_opens_a_case_file_and_logs_a_home_visit(page, live_server, world, shot):
-    # 1. alice logs in through the real form and lands on her own caseload.
+    # 1. alice logs in through the real form, lands on her day, and opens her own caseload.
     log_in(page, world.alice, shot)
+    expect(page).to_have_url(re.compile(re.escape(reverse("home")) + "$"))
+    expect(page.get_by_role("heading", name="Goeiedag, Alice", level=1)).to_be_visible()
+    page.get_by_role("navigation").get_by_role("link", name="Mijn caseload").click()
     expect(page).to_have_url(re.compile(re.escape(reverse("clients:list")) + "$"))
     expect(page.get_by_role("heading", name="Mijn caseload", level=1)).to_be_visible()
     expect(page.get_by_role("link", name="Benali, Fatima")).to_be_visible()
