@@ -17,43 +17,60 @@ from .yearly import busiest, partner_employers, yearly_figures_by_organisation, 
 
 
 def dashboard(organisation, year, counsellor=None, *, personal=True):
-    clients = Client.objects.filter(organisation=organisation)
-    trajectories = Trajectory.objects.filter(client__organisation=organisation).order_by()
-    if counsellor is not None:
-        clients = clients.filter(counsellor=counsellor)
-        trajectories = trajectories.filter(client__counsellor=counsellor)
+    clients, trajectories, reminders = scope(organisation, counsellor)
     by_status = {(row["type"], row["status"]): row["n"] for row in trajectories.values("type", "status")
                  .annotate(n=Count("pk"))}
     summary = yearly_summary(trajectories, year, organisation if counsellor is None else None)
     figures, durations = summary["figures"], summary["durations"]
     employers = partner_employers(organisation, year, counsellor)
     # One query gives the caseload per counsellor and, added up, the open files.
-    caseload = list(clients.exclude(status=Client.Status.CLOSED).values(
-        "counsellor__first_name", "counsellor__last_name").annotate(n=Count("pk")).order_by("-n"))
+    caseload = list(open_files(clients).values(
+        "counsellor", "counsellor__first_name", "counsellor__last_name").annotate(n=Count("pk")).order_by("-n"))
     return {
         "year": year,
         "caseload": caseload if personal else [],
         "open_clients": sum(row["n"] for row in caseload),
         "types": [{
+            "code": code,
             "label": label,
-            "statuses": [by_status.get((code, status), 0) for status in Status.values],
+            "status_counts": [(by_status.get((code, status), 0), status) for status in Status.values],
             "average_days": durations.get(code),
             "figures": figures["trajecten"][code] if figures else None,
             "outcomes": [figures["trajecten"][code]["uitstroom"][outcome] for outcome in Outcome.values]
             if figures else None,
+            "outcome_counts": [(figures["trajecten"][code]["uitstroom"][outcome], outcome)
+                               for outcome in Outcome.values] if figures else None,
         } for code, label in TrajectoryType.choices],
         "statuses": Status.choices,
         "outcome_labels": [label for _code, label in Outcome.choices],
+        "outcome_codes": Outcome.values,
         "months": summary["months"],
         "employers_active": len(employers),
         "employers_new": sum(1 for row in employers if row["new"]),
         **dict(zip(("employers", "other_employers"), busiest(employers, 10), strict=True)),
-        "reminders_overdue": _overdue(Reminder.objects.filter(organisation=organisation)).count(),
+        "reminders_overdue": overdue(reminders).count(),
         "running_now": sum(n for (_type, status), n in by_status.items() if status in RUNNING),
     }
 
 
-def _overdue(reminders):
+def scope(organisation, counsellor=None):
+    """(clients, trajectories, reminders) a dashboard counts: the organisation's, or those of one
+    counsellor's clients. The lists behind the figures (behind.py) start from the same."""
+    clients = Client.objects.filter(organisation=organisation)
+    trajectories = Trajectory.objects.filter(client__organisation=organisation).order_by()
+    reminders = Reminder.objects.filter(organisation=organisation)
+    if counsellor is not None:
+        clients = clients.filter(counsellor=counsellor)
+        trajectories = trajectories.filter(client__counsellor=counsellor)
+        reminders = reminders.filter(client__counsellor=counsellor)
+    return clients, trajectories, reminders
+
+
+def open_files(clients):
+    return clients.exclude(status=Client.Status.CLOSED)
+
+
+def overdue(reminders):
     today = timezone.localdate()
     return reminders.open_on(today).filter(due_date__lt=today)
 
@@ -70,7 +87,7 @@ def comparison(organisations, year):
     open_files = per_organisation(Client.objects.exclude(status=Client.Status.CLOSED), "organisation")
     running = per_organisation(Trajectory.objects.filter(status__in=RUNNING), "client__organisation")
     contacts = per_organisation(ContactMoment.objects.filter(date__gte=since), "client__organisation")
-    overdue = per_organisation(_overdue(Reminder.objects.all()), "organisation")
+    overdue_reminders = per_organisation(overdue(Reminder.objects.all()), "organisation")
     figures = {pk: data["trajecten"] for pk, data in yearly_figures_by_organisation(organisations, year).items()}
 
     def row(label, value):
@@ -80,7 +97,7 @@ def comparison(organisations, year):
         row(_("open case files"), lambda pk: open_files.get(pk, 0)),
         row(_("trajectories running now"), lambda pk: running.get(pk, 0)),
         row(_("Contact moments (30 days)"), lambda pk: contacts.get(pk, 0)),
-        row(_("reminders overdue"), lambda pk: overdue.get(pk, 0)),
+        row(_("reminders overdue"), lambda pk: overdue_reminders.get(pk, 0)),
     ]
     followed = [row(label, lambda pk, code=code: figures[pk][code]["gevolgd"])
                 for code, label in TrajectoryType.choices]

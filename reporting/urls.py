@@ -5,6 +5,7 @@ from . import views
 app_name = "reporting"
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
+    path("cijfer/<str:figure>/", views.figure_behind, name="behind"),
     path("jaarverslagen/", views.report_list, name="reports"),
     path("jaarverslagen/<int:pk>/", views.report_detail, name="report"),
     path("jaarverslagen/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +13,7 @@ from organisations.models import Role, User
 from organisations.permissions import aggregates_access, head_required, organisation_figures_access
 
 from . import charts, services, tasks
+from .behind import behind
 from .dashboard import comparison, dashboard
 from .forms import ReportRequestForm
 from .models import YearlyReport
@@ -33,20 +35,49 @@ def dashboard_view(request):
     if user.organisation_id is None:
         organisations = list(user.region.members.order_by("name")) if user.region_id else []
         return comparison_page(request, organisations, year, years)
-    counsellor = None
-    if user.is_head and request.GET.get("begeleider", "").isdigit():
-        counsellor = get_object_or_404(User, pk=request.GET["begeleider"], organisation=user.organisation)
+    counsellor = _dashboard_counsellor(request) if user.is_head else None
     data = dashboard(user.organisation, year, counsellor, personal=user.is_head)
     return render(request, "reporting/dashboard.html", {
         "data": data,
         "flow_chart": charts.monthly_flow(data["months"], year),
-        "month_rows": [(MONTHS[month], started, ended) for month, started, ended in data["months"]],
+        "month_rows": [(month, MONTHS[month], started, ended) for month, started, ended in data["months"]],
         "outcome_chart": charts.outcomes(data["types"], data["outcome_labels"]) if data["types"][0]["outcomes"]
         else "",
-        "year": year, "years": years, "counsellor": counsellor,
+        "year": year, "years": years, "counsellor": counsellor, "figures_open": user.is_head,
         "counsellors": User.objects.filter(organisation=user.organisation, role=Role.COUNSELLOR) if user.is_head
         else [],
     })
+
+
+BEHIND_PAGE_SIZE = 100
+
+
+@head_required
+def figure_behind(request, figure):
+    """The clients, trajectories, employers or reminders behind one dashboard figure, for the head
+    (a schepen sees the figures only). Same year and counsellor as the dashboard it came from."""
+    user = request.user
+    year, _years = chosen_year(request)
+    counsellor = _dashboard_counsellor(request)
+    found = behind(user.organisation, year, counsellor, figure, request.GET)
+    rows = found.rows
+    if found.kind == "clients":
+        rows = rows.select_related("counsellor").order_by("last_name", "first_name", "pk")
+    elif found.kind == "trajectories":
+        rows = rows.select_related("client__counsellor").order_by("client__last_name", "client__first_name", "pk")
+    elif found.kind == "reminders":
+        rows = rows.select_related("client__counsellor", "trajectory", "agreement__employer").order_by("due_date", "pk")
+    page = Paginator(rows, BEHIND_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "reporting/figure_behind.html", {
+        "behind": found, "page": page, "year": year, "counsellor": counsellor,
+        "query": request.GET.copy()})
+
+
+def _dashboard_counsellor(request):
+    if request.GET.get("begeleider", "").isdigit():
+        return get_object_or_404(User, pk=request.GET["begeleider"], organisation=request.user.organisation,
+                                 role=Role.COUNSELLOR)
+    return None
 
 
 def comparison_page(request, organisations, year=None, years=None):

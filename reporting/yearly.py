@@ -11,7 +11,8 @@ dashboard, the region comparison, the PDF, the JSON and any export take their nu
 """
 
 import datetime
-from collections import Counter, defaultdict
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 
@@ -36,22 +37,22 @@ def yearly_figures(organisation, year):
 
 def yearly_figures_by_organisation(organisations, year):
     """{organisation pk: the CONTRACTS.md figures} in one query, whatever the number of organisations."""
-    rows = _rows_of_year(Trajectory.objects.filter(client__organisation__in=organisations), year)
-    return _figures(organisations, year, rows)
+    return _figures(organisations, year, year_sets(
+        Trajectory.objects.filter(client__organisation__in=organisations), year))
 
 
 def yearly_summary(trajectories, year, organisation=None):
     """From one read of `trajectories` (an organisation's, or one counsellor's clients'): the
     CONTRACTS.md figures of `organisation` when given, the average durations, and the monthly flow."""
-    rows = _rows_of_year(trajectories, year)
-    return {"figures": _figures([organisation], year, rows)[organisation.pk] if organisation else None,
-            "durations": _durations(rows, year), "months": _monthly_flow(rows, year)}
+    sets = year_sets(trajectories, year)
+    return {"figures": _figures([organisation], year, sets)[organisation.pk] if organisation else None,
+            "durations": _durations(sets), "months": _monthly_flow(sets)}
 
 
 def average_durations(trajectories, year):
     """{type: average days} of the trajectories that ran and ended in the year, in one query. The end
     date is the last day (DOMAIN.md): 1 January to 31 December lasts 365 days."""
-    return _durations(_rows_of_year(trajectories, year), year)
+    return _durations(year_sets(trajectories, year))
 
 
 def _rows_of_year(trajectories, year):
@@ -63,28 +64,55 @@ def _rows_of_year(trajectories, year):
                 .values_list("client__organisation", "client", "type", "start_date", "end_date", "pk", "outcome"))
 
 
-def _figures(organisations, year, rows):
+@dataclass
+class YearSets:
+    """Who and what is behind each figure of a year: the dashboard and the report count these sets,
+    and the lists behind the dashboard's figures (reporting/behind.py) show them, so a figure and
+    its list always agree."""
+
+    followed: dict = field(default_factory=lambda: defaultdict(set))  # (organisation, type): clients
+    running: dict = field(default_factory=lambda: defaultdict(set))  # (organisation, type): clients
+    outcomes: dict = field(default_factory=lambda: defaultdict(set))  # (organisation, type, outcome): clients
+    ended: dict = field(default_factory=lambda: defaultdict(dict))  # type: {trajectory: days}
+    started_in: dict = field(default_factory=lambda: defaultdict(set))  # month: trajectories
+    ended_in: dict = field(default_factory=lambda: defaultdict(set))  # month: trajectories
+
+
+def year_sets(trajectories, year):
+    return _sets(_rows_of_year(trajectories, year), year)
+
+
+def _sets(rows, year):
     first, last = year_bounds(year)
-    followed, running, latest_end = defaultdict(set), defaultdict(set), {}
-    for organisation, client, trajectory_type, _start, end, pk, outcome in rows:
-        followed[organisation, trajectory_type].add(client)
+    sets, latest_end = YearSets(), {}
+    for organisation, client, trajectory_type, start, end, pk, outcome in rows:
+        sets.followed[organisation, trajectory_type].add(client)
+        if start.year == year:
+            sets.started_in[start.month].add(pk)
         if end is None or end > last:
-            running[organisation, trajectory_type].add(client)
-        elif end >= first and outcome:
+            sets.running[organisation, trajectory_type].add(client)
+            continue
+        sets.ended[trajectory_type][pk] = (end - start).days
+        sets.ended_in[end.month].add(pk)
+        if outcome:
             # A client who ended two of a type in the year counts once, with the later one.
             key = (organisation, client, trajectory_type)
             if key not in latest_end or (end, pk) > latest_end[key][:2]:
                 latest_end[key] = (end, pk, outcome)
-    outcomes = Counter((organisation, trajectory_type, outcome)
-                       for (organisation, _client, trajectory_type), (_end, _pk, outcome) in latest_end.items())
+    for (organisation, client, trajectory_type), (_end, _pk, outcome) in latest_end.items():
+        sets.outcomes[organisation, trajectory_type, outcome].add(client)
+    return sets
+
+
+def _figures(organisations, year, sets):
     return {organisation.pk: {
         "organisation": organisation.slug,
         "year": year,
         "trajecten": {
             trajectory_type: {
-                "gevolgd": len(followed[organisation.pk, trajectory_type]),
-                "lopend": len(running[organisation.pk, trajectory_type]),
-                "uitstroom": {outcome: outcomes[organisation.pk, trajectory_type, outcome]
+                "gevolgd": len(sets.followed[organisation.pk, trajectory_type]),
+                "lopend": len(sets.running[organisation.pk, trajectory_type]),
+                "uitstroom": {outcome: len(sets.outcomes[organisation.pk, trajectory_type, outcome])
                               for outcome in Outcome.values},
             }
             for trajectory_type in TrajectoryType.values
@@ -92,26 +120,16 @@ def _figures(organisations, year, rows):
     } for organisation in organisations}
 
 
-def _durations(rows, year):
-    first, last = year_bounds(year)
-    lengths = defaultdict(list)
-    for _organisation, _client, trajectory_type, start, end, _pk, _outcome in rows:
-        if end is not None and first <= end <= last:
-            lengths[trajectory_type].append((end - start).days)
-    return {trajectory_type: round(sum(days) / len(days)) + 1 for trajectory_type, days in lengths.items()}
+def _durations(sets):
+    return {trajectory_type: round(sum(days.values()) / len(days)) + 1
+            for trajectory_type, days in sets.ended.items() if days}
 
 
-def _monthly_flow(rows, year):
+def _monthly_flow(sets):
     """[(month, trajectories started, trajectories ended)] for the twelve months of the year. A
     trajectory that ran started on the date of its start step (services._move_start); a
     registration that never started counts in neither."""
-    started, ended = Counter(), Counter()
-    for _organisation, _client, _type, start, end, _pk, _outcome in rows:
-        if start.year == year:
-            started[start.month] += 1
-        if end is not None and end.year == year:
-            ended[end.month] += 1
-    return [(month, started[month], ended[month]) for month in range(1, 13)]
+    return [(month, len(sets.started_in[month]), len(sets.ended_in[month])) for month in range(1, 13)]
 
 
 def partner_employers(organisation, year, counsellor=None):
@@ -137,7 +155,7 @@ def partner_employers(organisation, year, counsellor=None):
                           placements__trajectory__outcome=Outcome.WERK,
                           placements__trajectory__end_date__range=(first, last))),
                       new=~Exists(earlier))
-            .values("name", "sector", "placed", "to_work", "new").order_by("-placed", "name"))
+            .values("pk", "name", "sector", "placed", "to_work", "new").order_by("-placed", "name"))
     return list(rows)
 
 

@@ -196,6 +196,8 @@ RULES = {
                                     lambda objects: {"pk": objects.upload.pk}),
     # Figures.
     "reporting:dashboard": Rule(FIGURES),
+    # The files behind a figure: the head, of her own organisation (scoped by her organisation).
+    "reporting:behind": Rule(HEAD_WORK, kwargs=lambda objects: {"figure": "open"}),
     "reporting:reports": Rule(REPORTS),
     "reporting:report": Rule(REPORT, kwargs=lambda objects: {"pk": objects.report.pk}),
     "reporting:report_pdf": Rule(REPORT, kwargs=lambda objects: {"pk": objects.report.pk}),

@@ -1,0 +1,146 @@
+"""The files behind each figure of the diensthoofd's dashboard: every count can be opened as the
+list of clients, trajectories, employers or reminders it counts. Each list starts from the
+queryset or the set (reporting.yearly.YearSets) the figure itself is counted from, so a figure
+and its list always agree (tests/test_figures_behind.py checks every figure on a built demo)."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+
+from clients.models import Client
+from trajectories.rules import RUNNING, Outcome, Status, TrajectoryType
+
+from .dashboard import open_files, overdue, scope
+from .yearly import partner_employers, year_sets
+
+
+@dataclass
+class Behind:
+    kind: str  # "clients", "trajectories", "employers" or "reminders"
+    title: str
+    rows: object  # a queryset, or a list for the employers
+
+
+def behind(organisation, year, counsellor, figure, params):
+    """The rows behind `figure` with its parameters (type, status, month, outcome, holder), or 404
+    for a figure or parameter the dashboard does not show."""
+    clients, trajectories, reminders = scope(organisation, counsellor)
+    maker = FIGURES.get(figure)
+    if maker is None:
+        raise Http404(_("The dashboard has no such figure."))
+    return maker(organisation=organisation, year=year, counsellor=counsellor, clients=clients,
+                 trajectories=trajectories, reminders=reminders, params=params)
+
+
+def _choice(params, name, choices):
+    value = params.get(name, "")
+    if value not in choices:
+        raise Http404(_("The dashboard has no such figure."))
+    return value
+
+
+def _month(params):
+    month = params.get("maand", "")
+    if not (month.isdigit() and 1 <= int(month) <= 12):
+        raise Http404(_("The dashboard has no such figure."))
+    return int(month)
+
+
+def _trajectories(trajectories, pks):
+    return trajectories.filter(pk__in=pks)
+
+
+def open_files_behind(*, clients, **_rest):
+    return Behind("clients", _("Open case files"), open_files(clients))
+
+
+def caseload_behind(*, clients, params, **_rest):
+    holder = params.get("van", "")
+    if holder == "geen":
+        chosen = clients.filter(counsellor__isnull=True)
+    elif holder.isdigit():
+        chosen = clients.filter(counsellor=int(holder))
+    else:
+        raise Http404(_("The dashboard has no such figure."))
+    return Behind("clients", _("Open case files of one counsellor"), open_files(chosen))
+
+
+def running_behind(*, trajectories, **_rest):
+    return Behind("trajectories", _("Trajectories running now"), trajectories.filter(status__in=RUNNING))
+
+
+def by_status_behind(*, trajectories, params, **_rest):
+    trajectory_type = _choice(params, "type", TrajectoryType.values)
+    status = _choice(params, "status", Status.values)
+    return Behind("trajectories", _("%(type)s, %(status)s today") % {
+        "type": TrajectoryType(trajectory_type).label, "status": Status(status).label},
+        trajectories.filter(type=trajectory_type, status=status))
+
+
+def durations_behind(*, trajectories, year, params, **_rest):
+    trajectory_type = _choice(params, "type", TrajectoryType.values)
+    ended = year_sets(trajectories, year).ended[trajectory_type]
+    return Behind("trajectories", _("%(type)s: ended in %(year)s (the average duration)") % {
+        "type": TrajectoryType(trajectory_type).label, "year": year}, _trajectories(trajectories, ended))
+
+
+def started_behind(*, trajectories, year, params, **_rest):
+    month = _month(params)
+    return Behind("trajectories", _("Started in %(month)s %(year)s") % {
+        "month": _month_name(month), "year": year},
+        _trajectories(trajectories, year_sets(trajectories, year).started_in[month]))
+
+
+def ended_behind(*, trajectories, year, params, **_rest):
+    month = _month(params)
+    return Behind("trajectories", _("Ended in %(month)s %(year)s") % {"month": _month_name(month), "year": year},
+                  _trajectories(trajectories, year_sets(trajectories, year).ended_in[month]))
+
+
+def followed_behind(*, organisation, trajectories, year, params, **_rest):
+    trajectory_type = _choice(params, "type", TrajectoryType.values)
+    followed = year_sets(trajectories, year).followed[organisation.pk, trajectory_type]
+    return Behind("clients", _("Followed in %(year)s: %(type)s") % {
+        "year": year, "type": TrajectoryType(trajectory_type).label}, Client.objects.filter(pk__in=followed))
+
+
+def outcome_behind(*, organisation, trajectories, year, params, **_rest):
+    trajectory_type = _choice(params, "type", TrajectoryType.values)
+    outcome = _choice(params, "uitkomst", Outcome.values)
+    chosen = year_sets(trajectories, year).outcomes[organisation.pk, trajectory_type, outcome]
+    return Behind("clients", _("%(type)s ended in %(year)s with outcome %(outcome)s") % {
+        "type": TrajectoryType(trajectory_type).label, "year": year, "outcome": Outcome(outcome).label},
+        Client.objects.filter(pk__in=chosen))
+
+
+def employers_behind(*, organisation, year, counsellor, params, **_rest):
+    rows = partner_employers(organisation, year, counsellor)
+    if params.get("nieuw"):
+        return Behind("employers", _("New partner employers in %(year)s") % {"year": year},
+                      [row for row in rows if row["new"]])
+    return Behind("employers", _("Partner employers active in %(year)s") % {"year": year}, rows)
+
+
+def overdue_behind(*, reminders, **_rest):
+    return Behind("reminders", _("Reminders overdue"), overdue(reminders))
+
+
+def _month_name(month):
+    return MONTHS[month]
+
+
+FIGURES = {
+    "open": open_files_behind,
+    "caseload": caseload_behind,
+    "lopend": running_behind,
+    "status": by_status_behind,
+    "duur": durations_behind,
+    "gestart": started_behind,
+    "geeindigd": ended_behind,
+    "gevolgd": followed_behind,
+    "uitstroom": outcome_behind,
+    "werkgevers": employers_behind,
+    "herinneringen": overdue_behind,
+}
