@@ -4,10 +4,10 @@ recently assigned to them; for the head, the same counted per counsellor, with t
 Each list or count takes one query, whatever the size of the caseload."""
 
 import datetime
-from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
+from ocmw_activation.lists import first_rows
 from organisations.models import Role, User
 from reminders.engine import settings_for
 from reminders.models import Reminder, Rule
@@ -17,19 +17,6 @@ from trajectories.rules import RUNNING
 from .models import Assignment, Client, ContactMoment
 
 ENDING_WITHIN_DAYS = 30
-SHOWN = 10
-
-
-@dataclass
-class Section:
-    rows: list
-    count: int
-
-
-def _section(queryset):
-    """The first SHOWN rows and how many there are in all, in one query (a window count)."""
-    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:SHOWN])
-    return Section(rows, rows[0].rows_in_all if rows else 0)
 
 
 def silence_days(organisation):
@@ -67,12 +54,12 @@ def for_counsellor(user, today):
     mine = Client.objects.visible_to(user).filter(counsellor=user)
     days = silence_days(organisation)
     return {
-        "reminders": _section(Reminder.objects.for_user(user).filter(due_date__lte=today).open_on(today)
+        "reminders": first_rows(Reminder.objects.for_user(user).filter(due_date__lte=today).open_on(today)
                               .select_related("client", "trajectory", "agreement__employer")),
-        "ending": _section(_ending(today).filter(client__in=mine).select_related("client")
+        "ending": first_rows(_ending(today).filter(client__in=mine).select_related("client")
                            .order_by("planned_end_date", "pk")),
-        "silent": _section(_longest_silent_first(_silent(mine, today, days))),
-        "assigned": _section(Assignment.objects.filter(counsellor=user, seen_at__isnull=True, client__in=mine)
+        "silent": first_rows(_longest_silent_first(_silent(mine, today, days))),
+        "assigned": first_rows(Assignment.objects.filter(counsellor=user, seen_at__isnull=True, client__in=mine)
                              .select_related("client", "previous", "by").order_by("-at", "-pk")),
         "silence_days": days,
         "ending_days": ENDING_WITHIN_DAYS,
@@ -106,7 +93,7 @@ def for_head(user, today):
         "team": rows,
         "totals": {name: sum(values.values()) for name, values in columns.items()},
         "unassigned": {name: values.get(None, 0) for name, values in columns.items()},
-        "own_reminders": _section(Reminder.objects.for_user(user).filter(due_date__lte=today).open_on(today)
+        "own_reminders": first_rows(Reminder.objects.for_user(user).filter(due_date__lte=today).open_on(today)
                                   .select_related("client", "trajectory", "agreement__employer")),
         "running": Trajectory.objects.filter(client__organisation=organisation, status__in=RUNNING).count(),
         "silence_days": days,

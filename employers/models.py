@@ -52,6 +52,15 @@ class EmployerQuerySet(models.QuerySet):
             return self.none()
         return self.filter(organisation_id=user.organisation_id)
 
+    def search(self, text):
+        """By name, or by the start of the KBO number (from four digits, dots and spaces ignored)."""
+        text = text.strip()
+        if not text:
+            return self
+        digits = "".join(character for character in text if character.isdigit())
+        by_number = models.Q(kbo_number__startswith=digits) if len(digits) >= 4 else models.Q(pk__in=[])
+        return self.filter(models.Q(name__icontains=text) | by_number)
+
 
 class Employer(models.Model):
     class Kind(models.TextChoices):
@@ -169,6 +178,17 @@ class Agreement(models.Model):
 class WorkplaceQuerySet(models.QuerySet):
     def open(self):
         return self.filter(is_open=True, employer__active=True)
+
+    def visible_to(self, user):
+        return self.filter(employer__in=Employer.objects.visible_to(user))
+
+    def search(self, text):
+        """Every word in the function, the description, the municipality or the employer's name."""
+        query = models.Q()
+        for word in text.split():
+            query &= (models.Q(function__icontains=word) | models.Q(description__icontains=word)
+                      | models.Q(municipality__icontains=word) | models.Q(employer__name__icontains=word))
+        return self.filter(query)
 
 
 class Workplace(models.Model):

@@ -38,10 +38,7 @@ def employer_list(request):
         running=Count("placements__trajectory", distinct=True,
                       filter=Q(placements__trajectory__status__in=RUNNING) & (
                           Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=today))))
-    if search:
-        digits = "".join(character for character in search if character.isdigit())
-        by_number = Q(kbo_number__startswith=digits) if len(digits) >= 4 else Q(pk__in=[])
-        employers = employers.filter(Q(name__icontains=search) | by_number)
+    employers = employers.search(search)
     if kind:
         employers = employers.filter(kind=kind)
     if sector:

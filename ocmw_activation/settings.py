@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "audit",
     "reporting",
     "documents",
+    "search",
     "demo",
 ]
 

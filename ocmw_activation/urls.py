@@ -6,6 +6,7 @@ from caseload import views as caseload_views
 from employers import views as employer_views
 from organisations.forms import EmailAuthenticationForm, InvitationAwarePasswordResetForm
 from organisations.views import healthz
+from search import views as search_views
 
 urlpatterns = [
     path("", include("organisations.urls")),
@@ -15,6 +16,7 @@ urlpatterns = [
          name="password_reset"),
     path("", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("zoeken/", search_views.search, name="search"),
     path("clienten/", include("clients.urls")),
     path("clienten/<int:client_pk>/trajecten/", include("trajectories.urls")),
     path("clienten/<int:client_pk>/documenten/", include("documents.urls")),

@@ -123,6 +123,7 @@ RULES = {
                               lambda objects: {"vocabulary": "competentie", "pk": objects.competence.pk}),
     "reminders:settings": Rule(ADMINISTRATION, BOTH),
     # Case files.
+    "search": Rule(CASE_WORK),
     "clients:list": Rule(CASE_WORK),
     "clients:create": Rule(CASE_WORK, BOTH),
     # Handing files over: the head, of her own organisation (scoping: test_handover).
