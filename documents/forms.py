@@ -13,6 +13,9 @@ class DocumentForm(forms.ModelForm):
         fields = ["kind", "date", "trajectory", "description", "file"]
         widgets = {"date": DateInput()}
 
+    # Prefixed: the case file page holds other forms with a description field (one id per page).
+    prefix = "document"
+
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.client = client

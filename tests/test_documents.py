@@ -33,6 +33,7 @@ def docx():
 def upload(http, client, content=PDF, name="gpmi-contract.pdf", **fields):
     data = {"kind": "gpmi", "date": TODAY.strftime("%d/%m/%Y"), "description": "Getekend GPMI",
             "file": SimpleUploadedFile(name, content), **fields}
+    data = {key if key == "next" else f"document-{key}": value for key, value in data.items()}
     return http.post(reverse("documents:add", args=[client.pk]), data)
 
 

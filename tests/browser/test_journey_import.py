@@ -33,6 +33,7 @@ def upload(page, tmp_path, content):
 
 def test_head_imports_a_spreadsheet(page, live_server, world, shot, tmp_path):
     log_in(page, world.hilde)
+    page.get_by_role("navigation").get_by_role("link", name="Caseload").click()
     page.get_by_role("link", name="Importeren").click()
     shot(page, "upload")
 

@@ -44,11 +44,11 @@ def test_wrong_passwords_block_the_login_and_the_head_gives_a_second_factor(page
                                                        throttling_failure_count=0)  # a moment later
     give_second_factor(page, world.hilde)
     expect(page.get_by_text("Tweestapsverificatie staat aan")).to_be_visible()
-    expect(page.get_by_role("heading", name="Caseload")).to_be_visible()
-    shot(page, "caseload-after-set-up")
+    expect(page.get_by_role("heading", name="Je team vandaag")).to_be_visible()
+    shot(page, "home-after-set-up")
     assert TOTPDevice.objects.get(user=world.hilde).confirmed
 
     # The next login asks the code from the app.
     page.get_by_role("button", name="Afmelden").click()
     log_in(page, world.hilde, shot)
-    expect(page.get_by_role("heading", name="Caseload")).to_be_visible()
+    expect(page.get_by_role("heading", name="Je team vandaag")).to_be_visible()

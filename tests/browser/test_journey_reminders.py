@@ -4,6 +4,7 @@ the navigation bar, she handles one reminder and snoozes the other.
 Screenshots of every page visited land in test-artifacts/journey-reminders/."""
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
@@ -31,9 +32,11 @@ def test_counsellor_handles_and_snoozes_her_reminders(page, live_server, world, 
     assert Reminder.objects.for_user(world.alice).count() == 2
 
     log_in(page, world.alice)
-    follow_up = page.get_by_role("link", name="Opvolging")
+    follow_up = page.get_by_role("navigation").get_by_role("link", name="Opvolging")
     expect(follow_up).to_contain_text("2")
-    shot(page, "caseload-with-count")
+    # Her home page lists them too, with what each rule found.
+    expect(page.get_by_role("region", name=re.compile("Herinneringen voor vandaag")).locator("li")).to_have_count(2)
+    shot(page, "home-with-count")
     follow_up.click()
     items = page.locator("ul.list-group > li")
     expect(items).to_have_count(2)
