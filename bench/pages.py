@@ -110,6 +110,7 @@ def cases(args_repeat):
         ("health check (no session)", page(Browser(), "/healthz"), None),
         ("home page 'what now' (counsellor)", page(counsellor, "/"), 10),
         ("home page, the team per counsellor (head)", page(head, "/"), 20),  # a dashboard of 100 counsellors
+        ("search everywhere 'jan' (head)", page(head, "/zoeken/", q="jan"), 10),
         ("caseload, first page (counsellor)", page(counsellor, "/clienten/"), 10),
         ("caseload, first page (head, whole OCMW)", page(head, "/clienten/"), 10),
         ("caseload, search by name", page(head, "/clienten/", q=busy.last_name[:4]), 10),

@@ -69,8 +69,7 @@ def figure_behind(request, figure):
         rows = rows.select_related("client__counsellor", "trajectory", "agreement__employer").order_by("due_date", "pk")
     page = Paginator(rows, BEHIND_PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(request, "reporting/figure_behind.html", {
-        "behind": found, "page": page, "year": year, "counsellor": counsellor,
-        "query": request.GET.copy()})
+        "behind": found, "page": page, "year": year, "counsellor": counsellor})
 
 
 def _dashboard_counsellor(request):
