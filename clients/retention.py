@@ -86,6 +86,7 @@ def _forget_history(client_ids, trajectories):
     for field in ("competences", "interests"):
         apps.get_model("clients", f"HistoricalClient_{field}").objects.filter(client__in=client_ids).delete()
     Client.history.filter(id__in=client_ids).delete()
+    Document.history.filter(client_id__in=client_ids).delete()  # also of documents removed earlier
     Barrier.history.filter(client_id__in=client_ids).delete()
     ContactMoment.history.filter(client_id__in=client_ids).delete()
     trajectory_ids = list(trajectories.values_list("pk", flat=True))

@@ -1,5 +1,6 @@
 import uuid
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -40,20 +41,38 @@ def clients_hand_over(*, clients, to, by, note):
     moving = list(clients.filter(organisation=by.organisation_id, anonymised_at__isnull=True)
                   .exclude(counsellor=to).select_for_update().order_by("pk"))
     if not moving:
-        raise ValidationError(_("There is no case file to hand over: %(counsellor)s already holds them all.") % {
-            "counsellor": to})
+        raise ValidationError(_("There is no case file to hand over: %(counsellor)s already holds the chosen "
+                                "files, or they are anonymised.") % {"counsellor": to})
     previous = [(client, client.counsellor_id) for client in moving]
+    now, reason = timezone.now(), f"overdracht {uuid.uuid4().hex[:12]}"
     for client in moving:
-        client.counsellor, client.version = to, client.version + 1
-    bulk_update_with_history(moving, Client, ["counsellor", "version"], default_user=by,
-                             default_change_reason=f"overdracht {uuid.uuid4().hex[:12]}")
+        client.counsellor, client.version, client.updated_at = to, client.version + 1, now
+    bulk_update_with_history(moving, Client, ["counsellor", "version", "updated_at"], default_user=by,
+                             default_change_reason=reason)
+    _carry_lists_into_history(reason)
     _assign(previous, to, by=by, note=note)
     return moving
 
 
+def _carry_lists_into_history(reason):
+    """A bulk update writes each client's history record without its competences and interests,
+    which the history would then show as removed: copy them onto the records of `reason`."""
+    records = dict(Client.history.filter(history_change_reason=reason).values_list("id", "history_id"))
+    for name in ("competences", "interests"):
+        field = Client._meta.get_field(name)
+        target = field.m2m_reverse_field_name()
+        history = apps.get_model("clients", f"HistoricalClient_{name}")
+        rows = field.remote_field.through.objects.filter(client__in=list(records)).values_list("pk", "client", target)
+        history.objects.bulk_create(history(id=pk, client_id=client, history_id=records[client],
+                                            **{f"{target}_id": value}) for pk, client, value in rows)
+
+
 def _assign(clients_and_previous, counsellor, *, by, note=""):
-    """A counsellor who takes a file themselves has seen it; someone else's choice waits for them."""
+    """A counsellor who takes a file themselves has seen it; someone else's choice waits for them.
+    A file handed on before it was opened no longer waits for the one before."""
     now = timezone.now()
+    Assignment.objects.filter(client__in=[client for client, _previous in clients_and_previous],
+                              seen_at__isnull=True).update(seen_at=now)
     Assignment.objects.bulk_create(
         Assignment(client=client, previous_id=previous, counsellor=counsellor, by=by, note=note, at=now,
                    seen_at=now if by.pk == counsellor.pk else None)

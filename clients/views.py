@@ -194,6 +194,8 @@ def client_history(request, pk):
     return render(request, "clients/client_history.html", {
         "client": client,
         "assignments": client.assignments.select_related("by", "previous", "counsellor"),
+        # A handover note may say why (illness, a conflict): for who holds the file and the head.
+        "can_edit": request.user.can_edit_client(client),
         "changes": selectors.change_history(client, selectors.client_related_names(client.organisation_id)),
     })
 

@@ -92,6 +92,8 @@ def for_head(user, today):
     return {
         "team": rows,
         "totals": {name: sum(values.values()) for name, values in columns.items()},
+        # Agreements and files without a counsellor: a row of their own whenever it holds anything,
+        # so the totals are the sum of the rows shown.
         "unassigned": {name: values.get(None, 0) for name, values in columns.items()},
         "own_reminders": first_rows(Reminder.objects.for_user(user).filter(due_date__lte=today).open_on(today)
                                   .select_related("client", "trajectory", "agreement__employer")),

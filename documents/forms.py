@@ -24,5 +24,6 @@ class DocumentForm(forms.ModelForm):
             f"{trajectory.get_type_display()} ({trajectory.start_date:%d/%m/%Y})")
         self.fields["date"].initial = timezone.localdate()
         self.fields["file"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx,.odt"
+        self.fields["file"].max_length = None  # a long name is shortened for the download, not refused
         polish_choices(self)
         self.helper = form_helper(Layout(row("kind", "date"), row("trajectory", "description"), "file"))

@@ -41,10 +41,12 @@ class Document(models.Model):
         STAGE_AGREEMENT = "stageovereenkomst", _("stage agreement")
         EMPLOYMENT_CONTRACT = "arbeidsovereenkomst", _("employment contract")
         MEDICAL = "medisch_attest", _("medical certificate")
+        PSYCHOLOGICAL = "psychologisch_verslag", _("psychological or psychiatric report")
         CERTIFICATE = "attest", _("certificate or diploma")
         OTHER = "ander", _("other document")
 
-    SENSITIVE_KINDS = (Kind.MEDICAL,)
+    # Special-category data (GDPR art. 9, DOMAIN.md): the assigned counsellor and the head only.
+    SENSITIVE_KINDS = (Kind.MEDICAL, Kind.PSYCHOLOGICAL)
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="documents", verbose_name=_("client"))
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, null=True, blank=True,

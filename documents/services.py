@@ -62,7 +62,8 @@ def download_name(name, detected):
     """The name the download gets: the uploaded name without folders, shortened, and ending in the
     extension of what the file really is (a PDF called 'contract.exe' is 'contract.exe.pdf')."""
     path = PurePath((name or "document").replace("\\", "/")).name or "document"
-    if detected and path.rsplit(".", 1)[-1].lower() not in {detected.extension, "jpeg"}:
+    extensions = {"jpg", "jpeg"} if detected and detected.extension == "jpg" else {getattr(detected, "extension", "")}
+    if detected and path.rsplit(".", 1)[-1].lower() not in extensions:
         path = f"{path}.{detected.extension}"
     if len(path) > NAME_LENGTH:
         stem, dot, extension = path.rpartition(".")

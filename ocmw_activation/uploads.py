@@ -3,6 +3,7 @@ a size limit and a short list of document types, recognised from the file's firs
 (the filetype library). Models use `validate_document` as a field validator, so a form, an import
 and a task refuse the same files with the same Dutch message."""
 
+import zipfile
 from dataclasses import dataclass
 
 import filetype
@@ -30,6 +31,11 @@ DOCUMENT_TYPES = {t.extension: t for t in (
 SNIFF_BYTES = 8192
 
 
+# A Word or OpenDocument file is a ZIP archive; filetype only glances at its first entry's name, so
+# the archive must also hold the parts every such document has.
+ARCHIVE_PARTS = {"docx": {"[Content_Types].xml", "word/document.xml"}, "odt": {"mimetype", "content.xml"}}
+
+
 def document_type(file):
     """The DocumentType of an uploaded file, from its content, or None."""
     position = file.tell() if hasattr(file, "tell") else 0
@@ -37,7 +43,21 @@ def document_type(file):
     head = file.read(SNIFF_BYTES)
     file.seek(position)
     guess = filetype.guess(head)
-    return DOCUMENT_TYPES.get(guess.extension) if guess else None
+    found = DOCUMENT_TYPES.get(guess.extension) if guess else None
+    if found and found.extension in ARCHIVE_PARTS and not _holds(file, ARCHIVE_PARTS[found.extension]):
+        return None
+    return found
+
+
+def _holds(file, parts):
+    position = file.tell()
+    try:
+        with zipfile.ZipFile(file) as archive:
+            return parts <= set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        file.seek(position)
 
 
 def validate_document(file):

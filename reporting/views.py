@@ -74,8 +74,7 @@ def figure_behind(request, figure):
 
 def _dashboard_counsellor(request):
     if request.GET.get("begeleider", "").isdigit():
-        return get_object_or_404(User, pk=request.GET["begeleider"], organisation=request.user.organisation,
-                                 role=Role.COUNSELLOR)
+        return get_object_or_404(User, pk=request.GET["begeleider"], organisation=request.user.organisation)
     return None
 
 

@@ -119,12 +119,15 @@ def test_a_date_in_the_future_and_another_clients_trajectory_are_refused(world, 
     assert not Document.objects.exists() and stored_files() == []
 
 
-def test_a_medical_certificate_is_only_for_the_assigned_counsellor_and_the_head(world, login):
-    document = add(world, kind="medisch_attest", name="attest-dokter.pdf")
+@pytest.mark.parametrize("kind, label", [("medisch_attest", "Medisch attest"),
+                                         ("psychologisch_verslag", "Psychologisch of psychiatrisch verslag")])
+def test_a_medical_or_psychological_document_is_only_for_the_assigned_counsellor_and_the_head(
+        world, login, kind, label):
+    document = add(world, kind=kind, name="attest-dokter.pdf")
     url = reverse("documents:download", args=[world.client.pk, document.pk])
     colleague = login(world.bob)
     page = colleague.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
-    assert "Medisch attest" in page and "attest-dokter.pdf" not in page and url not in page
+    assert label in page and "attest-dokter.pdf" not in page and url not in page
     assert colleague.get(url).status_code == 403
     for reader in (world.alice, world.hilde):
         assert login(reader).get(url).status_code == 200

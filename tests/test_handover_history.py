@@ -1,4 +1,4 @@
-"""Review: a handover must not rewrite what the history says about other fields, and the head's
+"""A handover must not rewrite what the history says about other fields, and the head's
 'assigned, not yet opened' count must agree with what the counsellor sees."""
 
 import pytest
