@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -18,10 +19,17 @@ from .forms import DocumentForm
 from .models import Document
 
 
-@require_POST
 @case_file_access
 def document_add(request, client_pk):
+    """The upload form (on its own page, or inline in the case file's documents through htmx) and
+    its submission."""
     client = editable_client(request, client_pk)
+    if request.method == "GET":
+        trajectory = client.trajectories.filter(pk=request.GET.get("traject") or None).first()
+        form = DocumentForm(client=client, initial={"trajectory": trajectory})
+        template = "documents/_document_form.html" if request.htmx else "documents/document_form_page.html"
+        return render(request, template, {"client": client, "form": form, "next": request.GET.get("next", ""),
+                                          "document_limit": settings.DOCUMENT_MAX_BYTES})
     form = DocumentForm(request.POST, request.FILES, client=client)
     if form.is_valid():
         try:
@@ -34,7 +42,9 @@ def document_add(request, client_pk):
         else:
             messages.success(request, _("%(document)s added to the case file.") % {"document": document})
             return redirect(_back(request, client))
-    return render(request, "documents/document_form_page.html", {"client": client, "form": form}, status=422)
+    return render(request, "documents/document_form_page.html", {
+        "client": client, "form": form, "next": request.POST.get("next", ""),
+        "document_limit": settings.DOCUMENT_MAX_BYTES}, status=422)
 
 
 @case_file_access

@@ -193,3 +193,16 @@ def test_the_case_file_takes_the_same_queries_with_one_or_many_documents(world, 
     for kind in ("stageovereenkomst", "medisch_attest", "attest", "ander"):
         add(world, kind=kind, trajectory=world.trajectory, by=world.hilde)
     assert count() == few
+
+
+def test_the_upload_form_comes_when_asked_for_inline_or_as_a_page(world, login):
+    url = reverse("documents:add", args=[world.client.pk])
+    http = login(world.alice)
+    case_file = http.get(reverse("trajectories:detail", args=[world.client.pk, world.trajectory.pk]))
+    assert "document-file" not in case_file.content.decode()  # not rendered on every visit
+    inline = http.get(url, {"traject": world.trajectory.pk, "next": "/clienten/"}, HTTP_HX_REQUEST="true")
+    page = inline.content.decode()
+    assert "<html" not in page and 'name="document-file"' in page and 'value="/clienten/"' in page
+    assert inline.context["form"].initial["trajectory"] == world.trajectory
+    assert "<html" in http.get(url).content.decode()  # without JavaScript: a page of its own
+    assert login(world.bob).get(url).status_code == 403

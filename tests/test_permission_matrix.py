@@ -142,7 +142,7 @@ RULES = {
     "subject_access": Rule(CLIENT_WRITE, kwargs=lambda objects: {"client_pk": objects.client.pk,
                                                                  "extension": "json"}),
     # Documents on that client's file: read by the case roles (a medical one by fewer: test_documents).
-    "documents:add": Rule(CLIENT_WRITE, ("post",), lambda objects: {"client_pk": objects.client.pk}),
+    "documents:add": Rule(CLIENT_WRITE, BOTH, lambda objects: {"client_pk": objects.client.pk}),
     "documents:download": Rule(CLIENT_READ, kwargs=lambda objects: {"client_pk": objects.client.pk,
                                                                     "pk": objects.document.pk}),
     "documents:delete": Rule(CLIENT_WRITE, ("post",), lambda objects: {"client_pk": objects.client.pk,
