@@ -240,6 +240,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "caseload.tasks.forget_abandoned_uploads",
         "schedule": crontab(hour=3, minute=45),
     },
+    "remove-orphan-document-files-nightly": {
+        "task": "documents.tasks.remove_orphan_files",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }
 # Fault injection for the worker integration test only: "evaluated:20" makes the evaluate task
 # wait 20 s after creating the reminders, "claimed:20" the digest task after claiming; never set

@@ -58,3 +58,26 @@ def test_a_pdf_named_jpeg_downloads_with_the_pdf_extension():
     from ocmw_activation.uploads import DOCUMENT_TYPES
 
     assert services.download_name("scan.jpeg", DOCUMENT_TYPES["pdf"]).endswith(".pdf")
+
+
+def test_files_no_document_refers_to_are_removed_after_a_day(world, settings):
+    """A request that stored its upload and then rolled back as a whole leaves a file behind."""
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from documents.tasks import remove_orphan_files
+
+    kept = services.document_add(client=world.client, by=world.alice, kind="gpmi", date=datetime.date.today(),
+                                 file=SimpleUploadedFile("gpmi.pdf", PDF))
+    storage = storages["documents"]
+    old_orphan = storage.save(f"documenten/{world.menen.pk}/left-behind", ContentFile(PDF))
+    new_orphan = storage.save(f"documenten/{world.menen.pk}/being-committed", ContentFile(PDF))
+    two_days_ago = time.time() - 2 * 86400
+    for name in (old_orphan, kept.file.name):
+        os.utime(storage.path(name), (two_days_ago, two_days_ago))
+    assert remove_orphan_files() == 1
+    assert not storage.exists(old_orphan)
+    assert storage.exists(new_orphan) and storage.exists(kept.file.name)
