@@ -49,15 +49,16 @@ def clients_hand_over(*, clients, to, by, note):
         client.counsellor, client.version, client.updated_at = to, client.version + 1, now
     bulk_update_with_history(moving, Client, ["counsellor", "version", "updated_at"], default_user=by,
                              default_change_reason=reason)
-    _carry_lists_into_history(reason)
+    _carry_lists_into_history([client.pk for client in moving], reason)
     _assign(previous, to, by=by, note=note)
     return moving
 
 
-def _carry_lists_into_history(reason):
+def _carry_lists_into_history(client_ids, reason):
     """A bulk update writes each client's history record without its competences and interests,
     which the history would then show as removed: copy them onto the records of `reason`."""
-    records = dict(Client.history.filter(history_change_reason=reason).values_list("id", "history_id"))
+    records = dict(Client.history.filter(id__in=client_ids, history_change_reason=reason)
+                   .values_list("id", "history_id"))
     for name in ("competences", "interests"):
         field = Client._meta.get_field(name)
         target = field.m2m_reverse_field_name()
