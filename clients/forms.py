@@ -158,5 +158,5 @@ class HandoverForm(forms.Form):
         """The files this form is about: the ticked ones, or the open files of `van`."""
         chosen = self.cleaned_data.get("client")
         if chosen:
-            return Client.objects.filter(pk__in=[client.pk for client in chosen])
+            return chosen
         return Client.objects.filter(counsellor=self.cleaned_data["van"]).exclude(status=Client.Status.CLOSED)

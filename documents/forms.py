@@ -1,5 +1,6 @@
 from crispy_forms.layout import Layout
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from clients.forms import DateInput, form_helper, polish_choices, row
@@ -15,6 +16,11 @@ class DocumentForm(forms.ModelForm):
 
     # Prefixed: the case file page holds other forms with a description field (one id per page).
     prefix = "document"
+
+    @property
+    def limit(self):
+        """The largest document accepted, for the help text (the check is the model's)."""
+        return settings.DOCUMENT_MAX_BYTES
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ocmw_activation.uploads import document_type
 
-from .models import Document
+from .models import Document, documents_storage
 
 NAME_LENGTH = 200
 
@@ -45,8 +45,6 @@ def document_remove(*, document):
 def documents_forget(documents):
     """Removes these documents with their files and history (retention, re-seeding a demo), in
     a fixed number of queries."""
-    from .models import documents_storage
-
     ids, names = [], []
     for pk, name in documents.values_list("pk", "file"):
         ids.append(pk)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -28,8 +27,7 @@ def document_add(request, client_pk):
         trajectory = client.trajectories.filter(pk=request.GET.get("traject") or None).first()
         form = DocumentForm(client=client, initial={"trajectory": trajectory})
         template = "documents/_document_form.html" if request.htmx else "documents/document_form_page.html"
-        return render(request, template, {"client": client, "form": form, "next": request.GET.get("next", ""),
-                                          "document_limit": settings.DOCUMENT_MAX_BYTES})
+        return render(request, template, {"client": client, "form": form, "next": request.GET.get("next", "")})
     form = DocumentForm(request.POST, request.FILES, client=client)
     if form.is_valid():
         try:
@@ -43,8 +41,7 @@ def document_add(request, client_pk):
             messages.success(request, _("%(document)s added to the case file.") % {"document": document})
             return redirect(_back(request, client))
     return render(request, "documents/document_form_page.html", {
-        "client": client, "form": form, "next": request.POST.get("next", ""),
-        "document_limit": settings.DOCUMENT_MAX_BYTES}, status=422)
+        "client": client, "form": form, "next": request.POST.get("next", "")}, status=422)
 
 
 @case_file_access
