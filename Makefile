@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint messages bench clean
+.PHONY: demo test lint graph messages bench clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,11 @@ demo: $(VENV)/.runtime
 	@echo "Open http://127.0.0.1:8000 and log in with one of the accounts above."
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-APPS := ocmw_activation organisations clients employers trajectories reminders caseload audit reporting documents search demo
+APPS := ocmw_activation common organisations clients employers trajectories reminders matching caseload audit reporting documents demo web
 
 test: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit --quiet --recursive $(APPS) --severity-level medium --exclude "*/migrations/*"
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
@@ -36,6 +37,11 @@ bench: $(VENV)/.dev
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+# Which app imports which, and any cycle between apps (the layers are in .importlinter).
+graph: $(VENV)/.dev
+	$(PY) tools/app_graph.py
 
 # Refresh the Dutch catalogue after changing user-facing text (needs GNU gettext).
 messages: $(VENV)/.dev

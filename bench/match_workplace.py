@@ -2,7 +2,7 @@
 
 Builds a throwaway test database (SQLite by default, PostgreSQL when DATABASE_URL says so), fills
 one organisation with N clients with competences, interests and barriers, and times
-`matching.clients_for_workplace` while counting its queries. The query count must not depend on N.
+`matching.ranking.clients_for_workplace` while counting its queries. The query count must not depend on N.
 
     .venv/bin/python bench/match_workplace.py [--clients 10000] [--repeat 3]
 """
@@ -63,7 +63,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from employers import matching
+    from matching import ranking as matching
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)

@@ -207,14 +207,7 @@ class Client(models.Model):
 
     def _werk_zorg_hours(self):
         """The most hours a week an open werk-zorgtraject of this client plans (schedule or workplace)."""
-        if not self.pk:
-            return None
-        from trajectories.rules import OPEN, TrajectoryType
-
-        open_werk_zorg = self.trajectories.filter(type=TrajectoryType.WERK_ZORG, status__in=OPEN)
-        hours = open_werk_zorg.aggregate(steps=models.Max("hours_steps__hours_per_week"),
-                                         placements=models.Max("placements__hours_per_week"))
-        return max((value for value in hours.values() if value), default=None)
+        return self.trajectories.werk_zorg_planned_hours() if self.pk else None
 
 
 class Barrier(models.Model):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.be import bis, nn
 
-from ocmw_activation.numbers import CompactNumberField
+from common.numbers import CompactNumberField
 
 MESSAGES = {
     stdnum_errors.InvalidFormat: _("A national number contains only digits (dots, dashes and spaces are allowed)."),

@@ -1,35 +1,13 @@
 """Reads of client data. Every function starts from `Client.objects.visible_to(user)`."""
 
 import datetime
-from dataclasses import dataclass
 
-from django.db.models import Case, Exists, F, OuterRef, Subquery, When
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from organisations.models import User
-from trajectories.models import Trajectory, TrajectoryEvent
-from trajectories.rules import RUNNING, Status, event_title
 
-from .models import Client, Competence, ContactMoment, Interest
-
-SORTS = {
-    # Each ends on the primary key, so that pages are stable when names or dates are equal.
-    "naam": ("last_name", "first_name", "pk"),
-    "-naam": ("-last_name", "-first_name", "-pk"),
-    # Never contacted counts as longest without contact, on SQLite and PostgreSQL alike.
-    "laatste_contact": (F("last_contact").asc(nulls_first=True), "last_name", "pk"),
-    "-laatste_contact": (F("last_contact").desc(nulls_last=True), "last_name", "pk"),
-    "nieuwste": ("-created_at", "-pk"),
-}
-SORT_LABELS = {
-    "naam": _("name (A-Z)"),
-    "-naam": _("name (Z-A)"),
-    "-laatste_contact": _("most recent contact"),
-    "laatste_contact": _("longest without contact"),
-    "nieuwste": _("newest case file"),
-}
+from .models import Client, Competence, Interest
 
 
 def client_for(user, pk):
@@ -37,67 +15,13 @@ def client_for(user, pk):
     return get_object_or_404(Client.objects.visible_to(user).select_related("counsellor", "organisation"), pk=pk)
 
 
-def caseload(user, *, search="", counsellor=None, status="", trajectory_type="", trajectory_status="",
-             sort="naam"):
-    """The caseload list: each client with their last contact and current trajectory."""
-    current = Trajectory.objects.filter(client=OuterRef("pk")).annotate(
-        rank=Case(When(status__in=RUNNING, then=0), When(status=Status.AANGEMELD, then=1), default=2)
-    ).order_by("rank", "-start_date", "-pk")
-    clients = (
-        Client.objects.visible_to(user)
-        .search(search)
-        .select_related("counsellor")
-        # Subqueries, not an aggregate: the count for the pages leaves them out, and they are
-        # computed for the rows of the page only (index on contact moment client and date).
-        .annotate(last_contact=Subquery(ContactMoment.objects.filter(client=OuterRef("pk")).order_by("-date")
-                                        .values("date")[:1]),
-                  current_trajectory_type=Subquery(current.values("type")[:1]),
-                  current_trajectory_status=Subquery(current.values("status")[:1]))
-    )
-    if counsellor is not None:
-        clients = clients.filter(counsellor=counsellor)
-    if status:
-        clients = clients.filter(status=status)
-    if trajectory_type or trajectory_status:
-        matching = Trajectory.objects.filter(client=OuterRef("pk"))
-        if trajectory_type:
-            matching = matching.filter(type=trajectory_type)
-        if trajectory_status:
-            matching = matching.filter(status=trajectory_status)
-        clients = clients.filter(Exists(matching))
-    return clients.order_by(*SORTS.get(sort, SORTS["naam"]))
-
-
-@dataclass
-class TimelineEntry:
-    date: datetime.date
-    kind: str
-    title: str
-    author: object = None
-    body: str = ""
-    minutes: int | None = None
-    trajectory: object = None
-    recorded: datetime.datetime | None = None
-
-
-def timeline(client):
-    """The case file as one story, newest first: contact moments, trajectory steps and the
-    opening of the file."""
-    entries = [
-        TimelineEntry(date=moment.date, kind=moment.kind, title=moment.get_kind_display(),
-                      author=moment.author, body=moment.note, minutes=moment.duration_minutes,
-                      recorded=moment.created_at)
-        for moment in client.contact_moments.select_related("author")
-    ]
-    entries += [
-        TimelineEntry(date=event.date, kind="traject", title=event_title(event), author=event.by, body=event.note,
-                      trajectory=event.trajectory, recorded=event.created_at)
-        for event in TrajectoryEvent.objects.filter(trajectory__client=client).select_related("trajectory", "by")
-    ]
-    opened = timezone.localdate(client.created_at)
-    entries.append(TimelineEntry(date=opened, kind="dossier", title=str(_("Case file opened")),
-                                 recorded=client.created_at))
-    return sorted(entries, key=lambda entry: (entry.date, entry.recorded), reverse=True)
+def editable_client_for(user, pk):
+    """A client the user may change: 404 outside the organisation, 403 for a colleague's client
+    (the colleague may read it)."""
+    client = client_for(user, pk)
+    if not user.can_edit_client(client):
+        raise PermissionDenied
+    return client
 
 
 def change_history(instance, names=None, limit=100, hidden=()):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client
-from ocmw_activation.uploads import validate_document
+from common.uploads import validate_document
 from trajectories.models import Trajectory
 
 

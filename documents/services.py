@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ocmw_activation.uploads import document_type
+from common.uploads import document_type
 
 from .models import Document, documents_storage
 

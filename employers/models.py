@@ -12,7 +12,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.be import vat
 
 from clients.models import Competence, Interest, postcode_validator
-from ocmw_activation.numbers import CompactNumberField
+from common.numbers import CompactNumberField
 from organisations.models import Organisation
 
 

@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "audit",
     "reporting",
     "documents",
-    "search",
     "demo",
 ]
 

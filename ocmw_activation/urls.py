@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from caseload import views as caseload_views
-from employers import views as employer_views
-from organisations.forms import EmailAuthenticationForm, InvitationAwarePasswordResetForm
-from organisations.views import healthz
-from search import views as search_views
+from web.caseload import views as caseload_views
+from web.employers import views as employer_views
+from web.organisations.forms import EmailAuthenticationForm, InvitationAwarePasswordResetForm
+from web.organisations.views import healthz
+from web.search import views as search_views
 
 urlpatterns = [
-    path("", include("organisations.urls")),
+    path("", include("web.organisations.urls")),
     path("login/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm,
                                                 redirect_authenticated_user=True), name="login"),
     path("password_reset/", auth_views.PasswordResetView.as_view(form_class=InvitationAwarePasswordResetForm),
@@ -17,14 +17,14 @@ urlpatterns = [
     path("", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("zoeken/", search_views.search, name="search"),
-    path("clienten/", include("clients.urls")),
-    path("clienten/<int:client_pk>/trajecten/", include("trajectories.urls")),
-    path("clienten/<int:client_pk>/documenten/", include("documents.urls")),
+    path("clienten/", include("web.clients.urls")),
+    path("clienten/<int:client_pk>/trajecten/", include("web.trajectories.urls")),
+    path("clienten/<int:client_pk>/documenten/", include("web.documents.urls")),
     path("clienten/<int:client_pk>/werkposten/", employer_views.client_matches, name="client_matches"),
-    path("werkgevers/", include("employers.urls")),
-    path("opvolging/", include("reminders.urls")),
-    path("caseload/", include("caseload.urls")),
-    path("overzicht/", include("reporting.urls")),
+    path("werkgevers/", include("web.employers.urls")),
+    path("opvolging/", include("web.reminders.urls")),
+    path("caseload/", include("web.caseload.urls")),
+    path("overzicht/", include("web.reporting.urls")),
     path("clienten/<int:client_pk>/inzage.<str:extension>", caseload_views.subject_access, name="subject_access"),
     path("beheer/django/", admin.site.urls),
 ]

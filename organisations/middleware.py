@@ -79,7 +79,7 @@ class ConcurrentChangeMiddleware:
     """A step that saves a case file or trajectory that someone else saved in the same moment (a
     double click, two colleagues) is refused by django-concurrency; the request's transaction is
     already rolled back, and the person gets a Dutch page instead of an error. Edit forms handle
-    this themselves (ocmw_activation.editing) so the typed values stay."""
+    this themselves (web.editing) so the typed values stay."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -55,7 +55,7 @@ def test_a_zip_archive_that_is_not_a_word_file_is_refused(world, login):
 
 def test_a_pdf_named_jpeg_downloads_with_the_pdf_extension():
     """download_name promises the extension of what the file really is; '.jpeg' is let through for any type."""
-    from ocmw_activation.uploads import DOCUMENT_TYPES
+    from common.uploads import DOCUMENT_TYPES
 
     assert services.download_name("scan.jpeg", DOCUMENT_TYPES["pdf"]).endswith(".pdf")
 

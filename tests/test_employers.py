@@ -193,7 +193,7 @@ class TestProposalIsCheckedAgain:
 
 
 def test_a_proposal_that_never_started_is_not_counted_as_placed(world, login, workplace):
-    from employers import services
+    from matching import services
 
     other = world.client.__class__.objects.create(organisation=world.menen, national_number="85073003328",
                                                   first_name="X", last_name="Y", counsellor=world.alice,

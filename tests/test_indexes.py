@@ -4,7 +4,7 @@ switched off so that a tiny test database still shows which index a query can ta
 import pytest
 from django.db import connection
 
-from clients import selectors
+from caseload import selectors
 from clients.models import ContactMoment
 from reminders.models import Reminder
 from trajectories.models import TrajectoryEvent

@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clients.models import Barrier
-from employers import matching, travel
 from employers.models import Workplace
+from matching import ranking as matching
+from matching import travel
 
 from .factories import ClientFactory, CompetenceFactory, EmployerFactory, InterestFactory, UserFactory, running_twe
 
@@ -84,7 +85,7 @@ def test_equal_scores_sort_by_name_as_people_read_it(warehouse):
 
 
 def test_someone_already_proposed_is_not_free(warehouse):
-    from employers import services
+    from matching import services
 
     workplace, _terms = warehouse
     client = person(workplace, "Voorgesteld")

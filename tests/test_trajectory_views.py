@@ -239,8 +239,8 @@ def test_a_trajectory_saved_by_someone_else_meanwhile_is_not_overwritten(world, 
 
 def test_a_step_saved_by_someone_else_in_the_same_moment_gets_a_dutch_page(world, login, monkeypatch):
     """A double click or two colleagues: the trajectory changed between loading and saving."""
-    from trajectories import views
     from trajectories.models import Trajectory
+    from web.trajectories import views
 
     real = views._trajectory
 

@@ -36,6 +36,13 @@ class TrajectoryQuerySet(models.QuerySet):
     def running(self):
         return self.filter(status__in=RUNNING)
 
+    def werk_zorg_planned_hours(self):
+        """The most hours a week an open werk-zorgtraject among these plans (schedule or workplace);
+        the client's draagkracht may not go below it (Client.clean asks through its trajectories)."""
+        hours = self.filter(type=TrajectoryType.WERK_ZORG, status__in=OPEN).aggregate(
+            steps=models.Max("hours_steps__hours_per_week"), placements=models.Max("placements__hours_per_week"))
+        return max((value for value in hours.values() if value), default=None)
+
 
 class Trajectory(models.Model):
     class CarePartner(models.TextChoices):

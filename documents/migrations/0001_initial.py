@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import documents.models
-import ocmw_activation.uploads
+import common.uploads
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('gpmi', 'GPMI contract'), ('stageovereenkomst', 'stage agreement'), ('arbeidsovereenkomst', 'employment contract'), ('medisch_attest', 'medical certificate'), ('attest', 'certificate or diploma'), ('ander', 'other document')], max_length=30, verbose_name='type')),
                 ('date', models.DateField(help_text='For example the day it was signed.', verbose_name='date of the document')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('file', models.TextField(max_length=200, validators=[ocmw_activation.uploads.validate_document], verbose_name='file')),
+                ('file', models.TextField(max_length=200, validators=[common.uploads.validate_document], verbose_name='file')),
                 ('filename', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField(verbose_name='size')),
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('gpmi', 'GPMI contract'), ('stageovereenkomst', 'stage agreement'), ('arbeidsovereenkomst', 'employment contract'), ('medisch_attest', 'medical certificate'), ('attest', 'certificate or diploma'), ('ander', 'other document')], max_length=30, verbose_name='type')),
                 ('date', models.DateField(help_text='For example the day it was signed.', verbose_name='date of the document')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('file', models.FileField(max_length=200, storage=documents.models.documents_storage, upload_to=documents.models.document_path, validators=[ocmw_activation.uploads.validate_document], verbose_name='file')),
+                ('file', models.FileField(max_length=200, storage=documents.models.documents_storage, upload_to=documents.models.document_path, validators=[common.uploads.validate_document], verbose_name='file')),
                 ('filename', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField(verbose_name='size')),

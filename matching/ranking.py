@@ -1,0 +1,277 @@
+"""Matching clients and workplaces "on competences and interests" (seed 001), explained.
+
+Every result carries its score per factor with the reason in words, so a counsellor can see why
+someone comes first, and an excluded client carries why they are excluded. Profiles are loaded
+with a fixed number of queries whatever the number of clients (bench/match_workplace.py)."""
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from clients.models import Barrier, Client
+from employers.models import Workplace
+from trajectories.models import Trajectory
+from trajectories.rules import OPEN, Status, TrajectoryType
+
+from . import travel
+
+WEIGHTS = {"competences": 35, "interests": 20, "hours": 15, "travel": 20, "barriers": 10}
+# Someone already at work in one of these is not free for another workplace.
+OCCUPYING_TYPES = (TrajectoryType.TWE, TrajectoryType.WERK_ZORG, TrajectoryType.AMA)
+
+
+@dataclass
+class ClientProfile:
+    pk: int
+    name: str
+    counsellor_id: int | None
+    draagkracht: int | None
+    postcode: str
+    mobility: str
+    competences: dict = field(default_factory=dict)  # id -> name
+    interests: dict = field(default_factory=dict)
+    barriers: list = field(default_factory=list)  # Barrier.Category codes
+    busy_with: str = ""  # why the client is not free: a running or proposed TWE / werk-zorg / AMA
+
+
+@dataclass
+class WorkplaceProfile:
+    pk: int
+    employer_id: int
+    label: str
+    hours: int
+    postcode: str
+    required: dict
+    useful: dict
+    interests: dict
+    free_places: int = 1
+
+
+@dataclass
+class Factor:
+    key: str
+    label: str
+    score: float  # 0..1
+    reason: str
+
+    @property
+    def percent(self):
+        return round(self.score * 100)
+
+
+@dataclass
+class Match:
+    client: ClientProfile
+    workplace: WorkplaceProfile
+    score: int = 0
+    factors: list = field(default_factory=list)
+    excluded: str = ""
+
+
+# Loading ------------------------------------------------------------------------------------
+
+def client_profiles(organisation, only=None):
+    """Profiles of the organisation's clients with an open case file, in five queries."""
+    clients = Client.objects.filter(organisation=organisation).exclude(status=Client.Status.CLOSED)
+    if only is not None:
+        clients = clients.filter(pk__in=only)
+    profiles = {
+        row["pk"]: ClientProfile(pk=row["pk"], name=f"{row['last_name']}, {row['first_name']}",
+                                 counsellor_id=row["counsellor_id"], draagkracht=row["draagkracht_hours"],
+                                 postcode=row["postcode"], mobility=row["mobility"])
+        for row in clients.values("pk", "first_name", "last_name", "counsellor_id", "draagkracht_hours",
+                                  "postcode", "mobility")
+    }
+    ids = list(profiles) if only is not None else None
+
+    def linked(through, target):
+        rows = through.objects.filter(client__organisation=organisation)
+        if ids is not None:
+            rows = rows.filter(client_id__in=ids)
+        return rows.values_list("client_id", f"{target}_id", f"{target}__name")
+
+    for client_id, term_id, name in linked(Client.competences.through, "competence"):
+        if client_id in profiles:
+            profiles[client_id].competences[term_id] = name
+    for client_id, term_id, name in linked(Client.interests.through, "interest"):
+        if client_id in profiles:
+            profiles[client_id].interests[term_id] = name
+    barriers = Barrier.objects.filter(client__organisation=organisation).values_list("client_id", "category")
+    for client_id, category in barriers:
+        if client_id in profiles:
+            profiles[client_id].barriers.append(category)
+    occupying = Trajectory.objects.filter(client__organisation=organisation, type__in=OCCUPYING_TYPES,
+                                          status__in=OPEN)
+    type_labels = dict(TrajectoryType.choices)
+    for client_id, trajectory_type, status in occupying.values_list("client_id", "type", "status"):
+        if client_id in profiles:
+            template = (_("already proposed for a %(type)s") if status == Status.AANGEMELD
+                        else _("already working in a running %(type)s"))
+            profiles[client_id].busy_with = template % {"type": type_labels[trajectory_type]}
+    return list(profiles.values())
+
+
+def workplace_profiles(workplaces):
+    """Profiles of workplaces (a queryset), with their competences and interests prefetched."""
+    workplaces = workplaces.select_related("employer").prefetch_related(
+        "required_competences", "useful_competences", "interests").annotate(taken=taken_places())
+    return [
+        WorkplaceProfile(
+            pk=workplace.pk, employer_id=workplace.employer_id, label=str(workplace), hours=workplace.hours_per_week,
+            postcode=workplace.postcode or workplace.employer.postcode,
+            required={c.pk: c.name for c in workplace.required_competences.all()},
+            useful={c.pk: c.name for c in workplace.useful_competences.all()},
+            interests={i.pk: i.name for i in workplace.interests.all()},
+            free_places=workplace.capacity - workplace.taken,
+        )
+        for workplace in workplaces
+    ]
+
+
+def taken_places():
+    """Places of a workplace taken by an open trajectory's placement that has not ended."""
+    today = timezone.localdate()
+    return Count("placements", distinct=True, filter=Q(placements__trajectory__status__in=OPEN) & (
+        Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=today)))
+
+
+# Scoring ------------------------------------------------------------------------------------
+
+def _names(terms):
+    return ", ".join(sorted(terms.values()))
+
+
+def competences_factor(client, workplace):
+    have = set(client.competences)
+    required, useful = set(workplace.required), set(workplace.useful)
+    parts = []
+    if required:
+        met = required & have
+        parts.append(_("%(met)s of %(total)s required") % {"met": len(met), "total": len(required)}
+                     + (f" ({_names({k: workplace.required[k] for k in met})})" if met else ""))
+        missing = required - have
+        if missing:
+            parts.append(_("missing: %(names)s") % {"names": _names({k: workplace.required[k] for k in missing})})
+        required_score = len(met) / len(required)
+    if useful:
+        met_useful = useful & have
+        parts.append(_("%(met)s of %(total)s useful") % {"met": len(met_useful), "total": len(useful)})
+        useful_score = len(met_useful) / len(useful)
+    if required and useful:
+        score = 0.8 * required_score + 0.2 * useful_score
+    elif required:
+        score = required_score
+    elif useful:
+        score = useful_score
+    else:
+        return Factor("competences", _("Competences"), 0.5, _("the workplace asks no particular competences"))
+    return Factor("competences", _("Competences"), score, "; ".join(parts))
+
+
+def interests_factor(client, workplace):
+    if not workplace.interests:
+        return Factor("interests", _("Interests"), 0.5, _("the workplace names no field of interest"))
+    shared = set(workplace.interests) & set(client.interests)
+    if shared:
+        return Factor("interests", _("Interests"), 1.0, _("fits the interest in %(names)s") % {
+            "names": _names({k: workplace.interests[k] for k in shared})})
+    return Factor("interests", _("Interests"), 0.0, _("no shared interest (the workplace: %(names)s)") % {
+        "names": _names(workplace.interests)})
+
+
+def hours_factor(client, workplace):
+    if client.draagkracht is None:
+        return Factor("hours", _("Hours"), 0.5, _("draagkracht not known yet"))
+    spare = client.draagkracht - workplace.hours
+    score = 1.0 - 0.5 * spare / max(client.draagkracht, 1)
+    return Factor("hours", _("Hours"), score, _("%(hours)s h/week within a draagkracht of %(draagkracht)s h") % {
+        "hours": workplace.hours, "draagkracht": client.draagkracht})
+
+
+def travel_factor(client, workplace):
+    distance = travel.ring(client.postcode, workplace.postcode)
+    score = travel.reach(client.mobility, distance)
+    mobility_barrier = Barrier.Category.MOBILITY in client.barriers
+    if mobility_barrier:
+        score *= 0.7
+    if distance == travel.UNKNOWN:
+        reason = _("location unknown (postcode missing or not Belgian)")
+    else:
+        reason = str(travel.RING_LABELS[distance])
+        if client.mobility:
+            reason += ", " + _("transport: %(means)s") % {
+                "means": dict(Client.Mobility.choices)[client.mobility]}
+    if mobility_barrier:
+        reason += ", " + _("mobility is a barrier")
+    return Factor("travel", _("Travel"), score, reason)
+
+
+def barriers_factor(client, workplace):
+    """Counts barriers without naming them: every counsellor of the OCMW reads the ranking, and a
+    name (or the absence of one) would tell who has a medical or psychological barrier."""
+    count = len({code for code in client.barriers if code != Barrier.Category.MOBILITY})
+    if not count:
+        return Factor("barriers", _("Barriers"), 1.0, _("no barriers recorded"))
+    reason = ngettext("%(count)s barrier recorded", "%(count)s barriers recorded", count) % {"count": count}
+    return Factor("barriers", _("Barriers"), max(0.3, 1.0 - 0.2 * count), reason)
+
+
+FACTORS = [competences_factor, interests_factor, hours_factor, travel_factor, barriers_factor]
+
+
+def exclusion(client, workplace):
+    """Why this client cannot take this workplace now, or ''."""
+    if client.draagkracht is not None and workplace.hours > client.draagkracht:
+        return _("%(hours)s h/week exceeds the draagkracht of %(draagkracht)s h") % {
+            "hours": workplace.hours, "draagkracht": client.draagkracht}
+    return client.busy_with
+
+
+def match(client, workplace):
+    result = Match(client=client, workplace=workplace, excluded=exclusion(client, workplace))
+    if result.excluded:
+        return result
+    result.factors = [factor(client, workplace) for factor in FACTORS]
+    total = sum(WEIGHTS[f.key] * f.score for f in result.factors)
+    result.score = round(100 * total / sum(WEIGHTS.values()))
+    return result
+
+
+def _name_key(text):
+    """'de Smet' and 'Özdemir' sort among the d's and o's."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def _ranked(matches, label=lambda m: m.client.name, pk=lambda m: m.client.pk):
+    """Best score first; equal scores by name, then by id, so the order never depends on the database."""
+    matches = list(matches)
+    included = sorted((m for m in matches if not m.excluded), key=lambda m: (-m.score, _name_key(label(m)), pk(m)))
+    excluded = sorted((m for m in matches if m.excluded), key=lambda m: (_name_key(label(m)), pk(m)))
+    return included, excluded
+
+
+# Both ways ---------------------------------------------------------------------------------
+
+def clients_for_workplace(workplace):
+    """(ranked matches, excluded matches) of the organisation's clients for one workplace."""
+    [profile] = workplace_profiles(Workplace.objects.filter(pk=workplace.pk))
+    return _ranked(match(client, profile) for client in client_profiles(workplace.employer.organisation))
+
+
+def workplaces_for_client(client):
+    """(ranked matches, excluded matches) of the organisation's open workplaces for one client."""
+    [profile] = client_profiles(client.organisation, only=[client.pk]) or [None]
+    if profile is None:
+        return [], []
+    workplaces = workplace_profiles(Workplace.objects.open().filter(employer__organisation=client.organisation))
+    matches = []
+    for workplace in workplaces:
+        result = match(profile, workplace)
+        if workplace.free_places <= 0 and not result.excluded:
+            result.excluded = _("all places are taken")
+        matches.append(result)
+    return _ranked(matches, label=lambda m: m.workplace.label, pk=lambda m: m.workplace.pk)

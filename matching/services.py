@@ -1,0 +1,34 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clients.models import Client
+from employers.models import Workplace
+from trajectories import services as trajectory_services
+from trajectories.rules import TrajectoryType
+
+from . import ranking
+
+
+@transaction.atomic
+def placement_propose(*, client, workplace, by, start_date):
+    """From a match to a proposal in one step: a TWE registered (aangemeld) for the client, with
+    its placement at this workplace; the counsellor starts it when the client begins. The match
+    is checked again here, so a stale page, a double click or a crafted request changes nothing."""
+    Client.objects.select_for_update().filter(pk=client.pk).first()  # one proposal at a time per client
+    if not workplace.is_open or not workplace.employer.active:
+        raise ValidationError(_("This workplace is not open."))
+    profiles = ranking.client_profiles(client.organisation, only=[client.pk])
+    if not profiles:
+        raise ValidationError(_("This case file is closed."))
+    [place] = ranking.workplace_profiles(Workplace.objects.filter(pk=workplace.pk))
+    result = ranking.match(profiles[0], place)
+    if result.excluded:
+        raise ValidationError(result.excluded)
+    if place.free_places <= 0:
+        raise ValidationError(_("All places of this workplace are taken."))
+    return trajectory_services.trajectory_register(
+        client=client, by=by, type=TrajectoryType.TWE, start_date=start_date,
+        placement={"employer": workplace.employer, "workplace": workplace, "function": workplace.function,
+                   "hours_per_week": workplace.hours_per_week},
+        description=workplace.description)

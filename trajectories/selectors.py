@@ -1,0 +1,42 @@
+"""Reads that tell a client's story through their trajectories."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import TrajectoryEvent
+from .rules import event_title
+
+
+@dataclass
+class TimelineEntry:
+    date: datetime.date
+    kind: str
+    title: str
+    author: object = None
+    body: str = ""
+    minutes: int | None = None
+    trajectory: object = None
+    recorded: datetime.datetime | None = None
+
+
+def timeline(client):
+    """The case file as one story, newest first: contact moments, trajectory steps and the
+    opening of the file."""
+    entries = [
+        TimelineEntry(date=moment.date, kind=moment.kind, title=moment.get_kind_display(),
+                      author=moment.author, body=moment.note, minutes=moment.duration_minutes,
+                      recorded=moment.created_at)
+        for moment in client.contact_moments.select_related("author")
+    ]
+    entries += [
+        TimelineEntry(date=event.date, kind="traject", title=event_title(event), author=event.by, body=event.note,
+                      trajectory=event.trajectory, recorded=event.created_at)
+        for event in TrajectoryEvent.objects.filter(trajectory__client=client).select_related("trajectory", "by")
+    ]
+    opened = timezone.localdate(client.created_at)
+    entries.append(TimelineEntry(date=opened, kind="dossier", title=str(_("Case file opened")),
+                                 recorded=client.created_at))
+    return sorted(entries, key=lambda entry: (entry.date, entry.recorded), reverse=True)

@@ -1,0 +1,24 @@
+"""The figures of several OCMWs side by side (a welzijnsregio's members, or every organisation
+for an operator), and the year a figures page shows: shared by the dashboard and the home page."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from reporting import charts
+from reporting.dashboard import comparison
+
+
+def chosen_year(request):
+    """The year asked for in ?jaar=, within reason; this year otherwise."""
+    this_year = timezone.localdate().year
+    year = int(request.GET["jaar"]) if request.GET.get("jaar", "").isdigit() else this_year
+    return min(max(year, 2000), this_year + 1), range(this_year, this_year - 6, -1)
+
+
+def comparison_page(request, organisations, year=None, years=None):
+    if year is None:
+        year, years = chosen_year(request)
+    data = comparison(organisations, year)
+    return render(request, "reporting/comparison.html", {
+        "data": data, "year": year, "years": years,
+        "chart": charts.comparison(data) if organisations else ""})

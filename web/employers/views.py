@@ -1,0 +1,211 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clients import selectors as client_selectors
+from clients.models import Client
+from employers.models import Employer, Workplace
+from matching import ranking, services
+from organisations.permissions import case_file_access, head_required
+from reporting.figures import employer_results
+from trajectories.models import Placement
+from trajectories.rules import RUNNING
+
+from .forms import AgreementForm, ContactPersonForm, EmployerForm, WorkplaceForm
+
+
+def _employer(request, pk):
+    return get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
+
+
+def _workplace(request, pk, workplace_pk):
+    return get_object_or_404(Workplace.objects.select_related("employer"), pk=workplace_pk,
+                             employer=_employer(request, pk))
+
+
+@case_file_access
+def employer_list(request):
+    search, kind, sector = request.GET.get("q", "").strip(), request.GET.get("soort", ""), request.GET.get("sector", "")
+    today = timezone.localdate()
+    employers = Employer.objects.visible_to(request.user).annotate(
+        open_workplaces=Count("workplaces", filter=Q(workplaces__is_open=True), distinct=True),
+        running=Count("placements__trajectory", distinct=True,
+                      filter=Q(placements__trajectory__status__in=RUNNING) & (
+                          Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=today))))
+    employers = employers.search(search)
+    if kind:
+        employers = employers.filter(kind=kind)
+    if sector:
+        employers = employers.filter(sector=sector)
+    sectors = (Employer.objects.visible_to(request.user).exclude(sector="").order_by("sector")
+               .values_list("sector", flat=True).distinct())
+    return render(request, "employers/employer_list.html", {
+        "page": Paginator(employers.order_by("name", "pk"), 25).get_page(request.GET.get("pagina")),
+        "search": search, "kind": kind, "sector": sector, "sectors": sectors, "kinds": Employer.Kind.choices,
+    })
+
+
+@case_file_access
+def employer_detail(request, pk):
+    employer = _employer(request, pk)
+    today = timezone.localdate()
+    agreements = list(employer.agreements.all())
+    return render(request, "employers/employer_detail.html", {
+        "employer": employer,
+        "contacts": employer.contacts.all(),
+        "agreements": agreements,
+        "current_agreement": next((a for a in agreements if a.is_current(today)), None),
+        "workplaces": employer.workplaces.prefetch_related("required_competences", "useful_competences",
+                                                           "interests").annotate(taken=ranking.taken_places()),
+        "placements": Placement.objects.filter(employer=employer).select_related(
+            "trajectory__client", "workplace").order_by("-start_date")[:100],
+        "results": employer_results([employer]).get(employer.pk, {}),
+        "can_manage": request.user.is_head,
+    })
+
+
+def _form_page(request, form, title, back, success, removable=False):
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Saved."))
+        return redirect(success(saved))
+    return render(request, "form_page.html", {"form": form, "title": title, "back": back,
+                                                        "removable": removable},
+                  status=422 if form.errors else 200)
+
+
+@head_required
+def employer_create(request):
+    form = EmployerForm(request.POST or None, organisation=request.user.organisation)
+    return _form_page(request, form, _("New employer"), "employers:list",
+                      lambda employer: employer.get_absolute_url())
+
+
+@head_required
+def employer_edit(request, pk):
+    employer = _employer(request, pk)
+    form = EmployerForm(request.POST or None, instance=employer, organisation=request.user.organisation)
+    return _form_page(request, form, _("Edit %(name)s") % {"name": employer}, employer.get_absolute_url(),
+                      lambda saved: saved.get_absolute_url())
+
+
+@head_required
+def contact_create(request, pk):
+    employer = _employer(request, pk)
+    form = ContactPersonForm(request.POST or None)
+    form.instance.employer = employer
+    return _form_page(request, form, _("New contact person at %(name)s") % {"name": employer},
+                      employer.get_absolute_url(), lambda saved: employer.get_absolute_url())
+
+
+@head_required
+def agreement_create(request, pk):
+    employer = _employer(request, pk)
+    form = AgreementForm(request.POST or None, request.FILES or None)
+    form.instance.employer = employer
+    return _form_page(request, form, _("New cooperation agreement with %(name)s") % {"name": employer},
+                      employer.get_absolute_url(), lambda saved: employer.get_absolute_url())
+
+
+@case_file_access
+def agreement_document(request, pk, agreement_pk):
+    agreement = get_object_or_404(_employer(request, pk).agreements, pk=agreement_pk)
+    if not agreement.document or not agreement.document.storage.exists(agreement.document.name):
+        raise Http404
+    return FileResponse(agreement.document.open("rb"), as_attachment=True,
+                        filename=agreement.document.name.rsplit("/", 1)[-1])
+
+
+@head_required
+def agreement_edit(request, pk, agreement_pk):
+    employer = _employer(request, pk)
+    agreement = get_object_or_404(employer.agreements, pk=agreement_pk)
+    form = AgreementForm(request.POST or None, request.FILES or None, instance=agreement)
+    return _form_page(request, form, _("Edit the agreement with %(name)s") % {"name": employer},
+                      employer.get_absolute_url(), lambda saved: employer.get_absolute_url())
+
+
+@head_required
+def contact_edit(request, pk, contact_pk):
+    employer = _employer(request, pk)
+    contact = get_object_or_404(employer.contacts, pk=contact_pk)
+    if request.method == "POST" and "verwijderen" in request.POST:
+        contact.delete()
+        messages.success(request, _("Contact person removed."))
+        return redirect(employer.get_absolute_url())
+    form = ContactPersonForm(request.POST or None, instance=contact)
+    return _form_page(request, form, _("Edit %(name)s") % {"name": contact}, employer.get_absolute_url(),
+                      lambda saved: employer.get_absolute_url(), removable=True)
+
+
+@head_required
+def workplace_create(request, pk):
+    employer = _employer(request, pk)
+    form = WorkplaceForm(request.POST or None, employer=employer)
+    return _form_page(request, form, _("New workplace at %(name)s") % {"name": employer},
+                      employer.get_absolute_url(), lambda saved: employer.get_absolute_url())
+
+
+@head_required
+def workplace_edit(request, pk, workplace_pk):
+    workplace = _workplace(request, pk, workplace_pk)
+    form = WorkplaceForm(request.POST or None, instance=workplace, employer=workplace.employer)
+    return _form_page(request, form, _("Edit %(name)s") % {"name": workplace}, workplace.employer.get_absolute_url(),
+                      lambda saved: saved.employer.get_absolute_url())
+
+
+@case_file_access
+def workplace_matches(request, pk, workplace_pk):
+    workplace = _workplace(request, pk, workplace_pk)
+    ranked, excluded = ranking.clients_for_workplace(workplace)
+    taken = Workplace.objects.filter(pk=workplace.pk).aggregate(taken=ranking.taken_places())["taken"]
+    return render(request, "employers/workplace_matches.html", {
+        "workplace": workplace, "employer": workplace.employer, "matches": ranked[:50], "total": len(ranked),
+        "full": taken >= workplace.capacity,
+        "can_propose": workplace.is_open and workplace.employer.active and taken < workplace.capacity,
+        "excluded": excluded, "show_excluded": request.GET.get("uitgesloten") == "1",
+        "editable_ids": _editable_client_ids(request.user, [m.client.pk for m in ranked[:50]]),
+    })
+
+
+def _editable_client_ids(user, ids):
+    """The clients among `ids` this user may propose a placement for (own caseload, or all for the head)."""
+    clients = Client.objects.visible_to(user).filter(pk__in=ids)
+    if not user.is_head:
+        clients = clients.filter(counsellor=user)
+    return set(clients.values_list("pk", flat=True))
+
+
+@require_POST
+@case_file_access
+def placement_propose(request, pk, workplace_pk, client_pk):
+    workplace = _workplace(request, pk, workplace_pk)
+    client = client_selectors.client_for(request.user, client_pk)
+    if not request.user.can_edit_client(client):
+        raise PermissionDenied
+    try:
+        trajectory = services.placement_propose(client=client, workplace=workplace, by=request.user,
+                                                start_date=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("employers:workplace_matches", pk=pk, workplace_pk=workplace_pk)
+    messages.success(request, _("Placement proposed: %(client)s at %(workplace)s, registered as a TWE.") % {
+        "client": client.full_name, "workplace": workplace})
+    return redirect("trajectories:detail", client_pk=client.pk, pk=trajectory.pk)
+
+
+@case_file_access
+def client_matches(request, client_pk):
+    client = client_selectors.client_for(request.user, client_pk)
+    ranked, excluded = ranking.workplaces_for_client(client)
+    return render(request, "employers/client_matches.html", {
+        "client": client, "matches": ranked, "excluded": excluded,
+        "show_excluded": request.GET.get("uitgesloten") == "1",
+        "can_propose": request.user.can_edit_client(client),
+    })

@@ -1,0 +1,73 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Competence, Interest
+from organisations.models import Organisation, Role, User
+
+
+class InvitationAwarePasswordResetForm(PasswordResetForm):
+    """Also sends the link to an active user who never chose a password (an invited user whose
+    welcome link expired); Django's form skips users without a usable password."""
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email, is_active=True)
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("This e-mail address and password do not match. Mind that the password is case-sensitive."),
+    }
+    username = forms.EmailField(label=_("E-mail address"),
+                                widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+
+class UserForm(forms.ModelForm):
+    """A user of the administrator's own organisation; region coordinators are made by the
+    operator in the Django admin because they belong to a region, not an OCMW."""
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "role", "is_active"]
+
+    def __init__(self, *args, organisation, editor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        if self.instance.pk == editor.pk:
+            # Nobody raises their own access (a beheerder making themselves diensthoofd would
+            # read medical details) or locks themselves out.
+            for name in ("role", "is_active"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Another administrator changes this for you.")
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices
+                                       if value != Role.REGION_COORDINATOR]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A user with this e-mail address already exists."))
+        return email
+
+
+VOCABULARIES = {"competentie": Competence, "interesse": Interest}
+
+
+class VocabularyTermForm(forms.Form):
+    vocabulary = forms.ChoiceField(label=_("List"), choices=[
+        (key, capfirst(model._meta.verbose_name)) for key, model in VOCABULARIES.items()])
+    name = forms.CharField(label=_("Term"), max_length=100)
+
+
+class OrganisationSettingsForm(forms.ModelForm):
+    helper = FormHelper()
+    helper.form_tag = False  # form_page.html holds the <form> and its token
+    helper.disable_csrf = True
+
+    class Meta:
+        model = Organisation
+        fields = ["session_timeout_minutes", "retention_years"]

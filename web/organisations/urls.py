@@ -1,0 +1,20 @@
+from django.urls import path
+
+from web import home
+
+from . import views
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/code/", views.second_factor_view, name="second_factor"),
+    path("account/tweestapsverificatie/", views.second_factor_setup, name="second_factor_setup"),
+    path("account/tweestapsverificatie/uitschakelen/", views.second_factor_remove, name="second_factor_remove"),
+    path("beheer/gebruikers/", views.user_list, name="user_list"),
+    path("beheer/gebruikers/nieuw/", views.user_create, name="user_create"),
+    path("beheer/gebruikers/<int:pk>/", views.user_edit, name="user_edit"),
+    path("beheer/gebruikers/<int:pk>/tweestapsverificatie/", views.user_second_factor_reset,
+         name="user_second_factor_reset"),
+    path("beheer/vocabularium/", views.vocabulary, name="vocabulary"),
+    path("beheer/instellingen/", views.organisation_settings, name="organisation_settings"),
+    path("beheer/vocabularium/<str:vocabulary>/<int:pk>/", views.vocabulary_toggle, name="vocabulary_toggle"),
+]

@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reminders.models import DEFAULTS, RuleSetting
+from web.forms import DateInput
+
+
+class SnoozeForm(forms.Form):
+    until = forms.DateField(label=_("Snooze until"), widget=DateInput())
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until <= self.today:
+            raise forms.ValidationError(_("Snooze until a day after today."))
+        return until
+
+
+class RuleSettingForm(forms.ModelForm):
+    class Meta:
+        model = RuleSetting
+        fields = ["enabled", "days", "months"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = DEFAULTS[self.instance.rule]
+        if "days" not in default:
+            del self.fields["days"]
+        else:
+            self.fields["days"].required = True
+        if "months" not in default:
+            del self.fields["months"]
+        else:
+            self.fields["months"].required = True
+            self.fields["months"].help_text = _("Comma-separated, e.g. 15,17.")

@@ -1,0 +1,131 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organisations.models import Role, User
+from organisations.permissions import aggregates_access, head_required, organisation_figures_access
+from reporting import charts, services, tasks
+from reporting.behind import behind
+from reporting.dashboard import dashboard
+from reporting.models import YearlyReport
+from web.comparison import chosen_year, comparison_page
+
+from .forms import ReportRequestForm
+
+
+@aggregates_access
+def dashboard_view(request):
+    """The diensthoofd's dashboard; the schepen sees the same figures without anything personal;
+    the region coordinator sees the member OCMWs side by side."""
+    user = request.user
+    year, years = chosen_year(request)
+    if user.organisation_id is None:
+        organisations = list(user.region.members.order_by("name")) if user.region_id else []
+        return comparison_page(request, organisations, year, years)
+    counsellor = _dashboard_counsellor(request) if user.is_head else None
+    data = dashboard(user.organisation, year, counsellor, personal=user.is_head)
+    return render(request, "reporting/dashboard.html", {
+        "data": data,
+        "flow_chart": charts.monthly_flow(data["months"], year),
+        "month_rows": [(month, MONTHS[month], started, ended) for month, started, ended in data["months"]],
+        "outcome_chart": charts.outcomes(data["types"], data["outcome_labels"]) if data["types"][0]["outcomes"]
+        else "",
+        "year": year, "years": years, "counsellor": counsellor, "figures_open": user.is_head,
+        "counsellors": User.objects.filter(organisation=user.organisation, role=Role.COUNSELLOR) if user.is_head
+        else [],
+    })
+
+
+BEHIND_PAGE_SIZE = 100
+
+
+@head_required
+def figure_behind(request, figure):
+    """The clients, trajectories, employers or reminders behind one dashboard figure, for the head
+    (a schepen sees the figures only). Same year and counsellor as the dashboard it came from."""
+    user = request.user
+    year, _years = chosen_year(request)
+    counsellor = _dashboard_counsellor(request)
+    found = behind(user.organisation, year, counsellor, figure, request.GET)
+    rows = found.rows
+    if found.kind == "clients":
+        rows = rows.select_related("counsellor").order_by("last_name", "first_name", "pk")
+    elif found.kind == "trajectories":
+        rows = rows.select_related("client__counsellor").order_by("client__last_name", "client__first_name", "pk")
+    elif found.kind == "reminders":
+        rows = rows.select_related("client__counsellor", "trajectory", "agreement__employer").order_by("due_date", "pk")
+    page = Paginator(rows, BEHIND_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "reporting/figure_behind.html", {
+        "behind": found, "page": page, "year": year, "counsellor": counsellor})
+
+
+def _dashboard_counsellor(request):
+    if request.GET.get("begeleider", "").isdigit():
+        return get_object_or_404(User, pk=request.GET["begeleider"], organisation=request.user.organisation)
+    return None
+
+
+def _report(request, pk):
+    return get_object_or_404(YearlyReport.objects.select_related("requested_by", "organisation"),
+                             pk=pk, organisation=request.user.organisation)
+
+
+@organisation_figures_access
+def report_list(request):
+    """The organisation's yearly reports; the diensthoofd asks for a new one."""
+    form = ReportRequestForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_head:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                report, created = services.request_report(request.user.organisation, form.cleaned_data["year"],
+                                                          request.user)
+            except ValidationError as error:
+                form.add_error("year", error.message_dict.get("year", error.messages))
+            else:
+                if not created:
+                    messages.info(request, _("The report for %(year)s is already being made.") % {"year": report.year})
+                return redirect(report)
+    reports = YearlyReport.objects.filter(organisation=request.user.organisation).select_related("requested_by")
+    return render(request, "reporting/report_list.html", {"form": form, "reports": reports})
+
+
+@organisation_figures_access
+def report_detail(request, pk):
+    report = _report(request, pk)
+    template = "reporting/_report_state.html" if request.htmx else "reporting/report_detail.html"
+    # The recipients matter once the report is ready, not on every poll while it is made.
+    ready_for_mail = request.user.is_head and report.state == YearlyReport.State.READY
+    return render(request, template, {
+        "report": report, "recipients": services.schepen_recipients(report.organisation) if ready_for_mail else []})
+
+
+@organisation_figures_access
+def report_pdf(request, pk):
+    report = _report(request, pk)
+    if report.state != YearlyReport.State.READY or not report.pdf.storage.exists(report.pdf.name):
+        raise Http404
+    return FileResponse(report.pdf.open("rb"), as_attachment=True, filename=report.filename,
+                        content_type="application/pdf")
+
+
+@head_required
+@require_POST
+def report_email(request, pk):
+    report = _report(request, pk)
+    try:
+        services.check_can_email(report)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        transaction.on_commit(lambda: tasks.email_yearly_report.delay(report.pk))
+        messages.success(request, _("The report is being sent to %(recipients)s.") % {"recipients": ", ".join(
+            person.email for person in services.schepen_recipients(report.organisation))})
+    return redirect(report)

@@ -1,0 +1,103 @@
+"""The home page's answer to "what do I do now?": for a counsellor, the reminders due today or
+overdue, trajectories ending within 30 days, clients without contact for too long and files
+recently assigned to them; for the head, the same counted per counsellor, with the team's totals.
+Each list or count takes one query, whatever the size of the caseload."""
+
+import datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+
+from clients.models import Assignment, Client, ContactMoment
+from organisations.models import Role, User
+from reminders.engine import settings_for
+from reminders.models import Reminder, Rule
+from trajectories.models import Trajectory
+from trajectories.rules import RUNNING
+from web.lists import first_rows
+
+ENDING_WITHIN_DAYS = 30
+
+
+def silence_days(organisation):
+    """How long without contact is too long: the organisation's setting of the no-contact reminder."""
+    return settings_for(organisation)[Rule.NO_CONTACT].days
+
+
+def _due_reminders(today):
+    return Reminder.objects.open_on(today).filter(due_date__lte=today)
+
+
+def _ending(today):
+    return Trajectory.objects.filter(status__in=RUNNING, planned_end_date__range=(
+        today, today + datetime.timedelta(days=ENDING_WITHIN_DAYS)))
+
+
+def _silent(clients, today, days):
+    """Open files without a contact moment in the last `days` days that are older than that (a
+    file without contact counts from its creation). Two index lookups per file, no sort."""
+    since = today - datetime.timedelta(days=days)
+    contacts = ContactMoment.objects.filter(client=OuterRef("pk"))
+    return (clients.exclude(status=Client.Status.CLOSED)
+            .filter(~Exists(contacts.filter(date__gte=since)))
+            .filter(Exists(contacts) | Q(created_at__date__lt=since)))
+
+
+def _longest_silent_first(clients):
+    last = ContactMoment.objects.filter(client=OuterRef("pk")).order_by("-date").values("date")[:1]
+    return clients.annotate(last_contact=Subquery(last)).order_by(
+        F("last_contact").asc(nulls_first=True), "created_at", "pk")
+
+
+def for_counsellor(user, today):
+    organisation = user.organisation
+    mine = Client.objects.visible_to(user).filter(counsellor=user)
+    days = silence_days(organisation)
+    return {
+        "reminders": first_rows(Reminder.objects.for_user(user).filter(due_date__lte=today).open_on(today)
+                              .select_related("client", "trajectory", "agreement__employer")),
+        "ending": first_rows(_ending(today).filter(client__in=mine).select_related("client")
+                           .order_by("planned_end_date", "pk")),
+        "silent": first_rows(_longest_silent_first(_silent(mine, today, days))),
+        "assigned": first_rows(Assignment.objects.filter(counsellor=user, seen_at__isnull=True, client__in=mine)
+                             .select_related("client", "previous", "by").order_by("-at", "-pk")),
+        "silence_days": days,
+        "ending_days": ENDING_WITHIN_DAYS,
+    }
+
+
+def for_head(user, today):
+    """Per counsellor of the organisation: open files, reminders due, trajectories ending, clients
+    without contact, files not yet opened since they were assigned; the team's totals; and the
+    reminders that are the head's own (agreements, files without an active counsellor)."""
+    organisation = user.organisation
+    clients = Client.objects.filter(organisation=organisation)
+    days = silence_days(organisation)
+
+    def per_counsellor(queryset, path):
+        return dict(queryset.order_by().values(path).annotate(n=Count("pk")).values_list(path, "n"))
+
+    columns = {
+        "open_files": per_counsellor(clients.exclude(status=Client.Status.CLOSED), "counsellor"),
+        "reminders": per_counsellor(_due_reminders(today).filter(organisation=organisation), "client__counsellor"),
+        "ending": per_counsellor(_ending(today).filter(client__organisation=organisation), "client__counsellor"),
+        "silent": per_counsellor(_silent(clients, today, days), "counsellor"),
+        "assigned": per_counsellor(Assignment.objects.filter(seen_at__isnull=True, client__organisation=organisation,
+                                                             counsellor__isnull=False), "counsellor"),
+    }
+    counsellors = User.objects.filter(organisation=organisation, role=Role.COUNSELLOR).filter(
+        Q(is_active=True) | Q(pk__in=[pk for pk in columns["open_files"] if pk]))
+    rows = [{"counsellor": counsellor, **{name: values.get(counsellor.pk, 0) for name, values in columns.items()}}
+            for counsellor in counsellors.order_by("first_name", "last_name")]
+    return {
+        "team": rows,
+        "totals": {name: sum(values.values()) for name, values in columns.items()},
+        # Agreements and files without a counsellor: a row of their own whenever it holds anything,
+        # so the totals are the sum of the rows shown.
+        "unassigned": {name: values.get(None, 0) for name, values in columns.items()},
+        "own_reminders": first_rows(Reminder.objects.for_user(user).filter(due_date__lte=today).open_on(today)
+                                  .select_related("client", "trajectory", "agreement__employer")),
+        "running": Trajectory.objects.filter(client__organisation=organisation, status__in=RUNNING).count(),
+        "silence_days": days,
+        "ending_days": ENDING_WITHIN_DAYS,
+    }
+
