@@ -63,7 +63,24 @@ class Role(models.TextChoices):
 CASE_FILE_ROLES = {Role.COUNSELLOR, Role.HEAD}
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    """People are organisation data too: a page asks for the colleagues of the person logged in,
+    never filters on an organisation itself."""
+
+    def of_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+    def colleagues_of(self, user):
+        """The people of the user's own organisation (none for a user without one)."""
+        if not user.is_authenticated or user.organisation_id is None:
+            return self.none()
+        return self.filter(organisation_id=user.organisation_id)
+
+    def counsellors(self):
+        return self.filter(role=Role.COUNSELLOR)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, email):
@@ -152,6 +169,15 @@ class User(AbstractUser):
         if client.organisation_id != self.organisation_id or client.anonymised_at:
             return False
         return self.is_head or (self.is_counsellor and client.counsellor_id == self.pk)
+
+    def editable_clients_filter(self, prefix=""):
+        """can_edit_client as a query filter, on the client reached through `prefix` ("" for a
+        client, "client__" or "trajectory__client__" for what hangs under one). The same rule: keep
+        the two together (tests/test_scoping.py checks that they agree)."""
+        if self.organisation_id is None or not (self.is_head or self.is_counsellor):
+            return models.Q(pk__in=[])
+        rule = models.Q(**{f"{prefix}organisation": self.organisation_id, f"{prefix}anonymised_at__isnull": True})
+        return rule if self.is_head else rule & models.Q(**{f"{prefix}counsellor": self.pk})
 
     def can_read_sensitive(self, client):
         """Medical and psychological details: assigned counsellor and head only (GDPR art. 9)."""

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Barrier, Client, Competence, ContactMoment, Interest
-from organisations.models import Role, User
+from organisations.models import User
 from web.forms import DateInput, form_helper, polish_choices, row
 
 
@@ -45,8 +45,7 @@ class ClientForm(forms.ModelForm):
                 Q(active=True) | Q(pk__in=chosen.values("pk")), organisation=organisation)
         # Assigning caseloads is the head's job (DOMAIN.md).
         if user.is_head:
-            self.fields["counsellor"].queryset = User.objects.filter(
-                organisation=organisation, role=Role.COUNSELLOR, is_active=True)
+            self.fields["counsellor"].queryset = User.objects.colleagues_of(user).counsellors().filter(is_active=True)
         else:
             del self.fields["counsellor"]
         for name in ("competences", "interests"):
@@ -106,11 +105,10 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        organisation = user.organisation
+        self.user = user
         self.fields["client"].queryset = Client.objects.visible_to(user)
-        self.fields["van"].queryset = User.objects.filter(organisation=organisation, role=Role.COUNSELLOR)
-        self.fields["to"].queryset = User.objects.filter(organisation=organisation, role=Role.COUNSELLOR,
-                                                         is_active=True)
+        self.fields["van"].queryset = User.objects.colleagues_of(user).counsellors()
+        self.fields["to"].queryset = User.objects.colleagues_of(user).counsellors().filter(is_active=True)
         polish_choices(self)
         self.helper = form_helper(Layout("client", "van", "to", "note"))
 
@@ -126,4 +124,5 @@ class HandoverForm(forms.Form):
         chosen = self.cleaned_data.get("client")
         if chosen:
             return chosen
-        return Client.objects.filter(counsellor=self.cleaned_data["van"]).exclude(status=Client.Status.CLOSED)
+        return (Client.objects.visible_to(self.user).filter(counsellor=self.cleaned_data["van"])
+                .exclude(status=Client.Status.CLOSED))

@@ -13,7 +13,7 @@ from caseload import selectors as caseload_selectors
 from clients import selectors, services
 from clients.models import Barrier, Client, ContactMoment
 from documents.selectors import documents_section
-from organisations.models import Role, User
+from organisations.models import User
 from organisations.permissions import case_file_access, head_required
 from trajectories import selectors as trajectory_selectors
 from trajectories.rules import Status as TrajectoryStatus
@@ -33,7 +33,7 @@ def client_list(request):
     counsellor_param = request.GET.get("begeleider", default_counsellor)
     counsellor = {"mij": user, "alle": None}.get(counsellor_param)
     if counsellor_param not in ("mij", "alle"):
-        counsellor = get_object_or_404(User, pk=counsellor_param, organisation=user.organisation) \
+        counsellor = get_object_or_404(User.objects.colleagues_of(user), pk=counsellor_param) \
             if counsellor_param.isdigit() else None
     search = request.GET.get("q", "")
     status = request.GET.get("status", "")
@@ -49,7 +49,7 @@ def client_list(request):
         "status": status,
         "sort": sort,
         "counsellor_param": counsellor_param,
-        "counsellors": User.objects.filter(organisation=user.organisation, role=Role.COUNSELLOR, is_active=True),
+        "counsellors": User.objects.colleagues_of(user).counsellors().filter(is_active=True),
         "statuses": Client.Status.choices,
         "trajectory_type": trajectory_type,
         "trajectory_status": trajectory_status,
@@ -229,8 +229,8 @@ def hand_over(request):
     return render(request, "clients/hand_over.html", {
         "form": form, "moving": moving.select_related("counsellor")[:100] if moving is not None else [],
         "count": moving.count() if moving is not None else 0,
-        "from_counsellor": form["van"].value() and User.objects.filter(
-            pk=form["van"].value(), organisation=user.organisation).first(),
+        "from_counsellor": form["van"].value() and User.objects.colleagues_of(user).filter(
+            pk=form["van"].value()).first(),
     }, status=422 if request.method == "POST" else 200)
 
 
@@ -242,4 +242,4 @@ def _handover_selection(user, data):
         return None
     if not selection.cleaned_data.get("client") and not selection.cleaned_data.get("van"):
         return None
-    return selection.clients().filter(organisation=user.organisation).order_by("last_name", "first_name", "pk")
+    return selection.clients().order_by("last_name", "first_name", "pk")

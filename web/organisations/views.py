@@ -69,7 +69,7 @@ def user_second_factor_reset(request, pk):
 
 def _manageable_users(request):
     """The administrator's own organisation; operators (staff) are managed in the Django admin."""
-    return User.objects.filter(organisation=request.user.organisation, is_staff=False, is_superuser=False)
+    return User.objects.colleagues_of(request.user).filter(is_staff=False, is_superuser=False)
 
 
 def _send_welcome(request, user):

@@ -8,7 +8,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organisations.models import Role, User
+from organisations.models import User
 from organisations.permissions import aggregates_access, head_required, organisation_figures_access
 from reporting import charts, services, tasks
 from reporting.behind import behind
@@ -37,7 +37,7 @@ def dashboard_view(request):
         "outcome_chart": charts.outcomes(data["types"], data["outcome_labels"]) if data["types"][0]["outcomes"]
         else "",
         "year": year, "years": years, "counsellor": counsellor, "figures_open": user.is_head,
-        "counsellors": User.objects.filter(organisation=user.organisation, role=Role.COUNSELLOR) if user.is_head
+        "counsellors": User.objects.colleagues_of(user).counsellors() if user.is_head
         else [],
     })
 
@@ -67,7 +67,7 @@ def figure_behind(request, figure):
 
 def _dashboard_counsellor(request):
     if request.GET.get("begeleider", "").isdigit():
-        return get_object_or_404(User, pk=request.GET["begeleider"], organisation=request.user.organisation)
+        return get_object_or_404(User.objects.colleagues_of(request.user), pk=request.GET["begeleider"])
     return None
 
 
