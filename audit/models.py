@@ -8,13 +8,23 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from organisations.scoping import ScopedModel, ScopedQuerySet
+
 
 class ImmutableLog(PermissionDenied):
     """The access log is written once: not changed, not removed (also refused by the database on
     PostgreSQL, see migration 0002)."""
 
 
-class AccessLogQuerySet(models.QuerySet):
+class AccessLogQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """The diensthoofd reads the log of her organisation's case files (Inzagelogboek)."""
+        if not user.is_authenticated or not (user.works_with_case_files and user.is_head):
+            return self.none()
+        return self.of_organisation(user.organisation_id)
+
+    # editable_by: nobody (ScopedQuerySet's default); the log is written once.
+
     def update(self, **kwargs):
         raise ImmutableLog("the access log cannot be changed")
 
@@ -25,10 +35,10 @@ class AccessLogQuerySet(models.QuerySet):
         """seed_demo replaces a demo organisation with its log; a real OCMW's log stays."""
         if not organisation.is_demo:
             raise ImmutableLog("only a demo organisation's access log can be removed")
-        return models.QuerySet.delete(self.filter(organisation=organisation))
+        return models.QuerySet.delete(self.of_organisation(organisation))
 
 
-class AccessLog(models.Model):
+class AccessLog(ScopedModel):
     class Action(models.TextChoices):
         OPENED = "geopend", _("opened the case file")
         SENSITIVE_READ = "gevoelig_gelezen", _("read medical or psychological details")

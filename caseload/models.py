@@ -2,8 +2,21 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from organisations.scoping import ScopedModel, ScopedQuerySet
 
-class Upload(models.Model):
+
+class UploadQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """An upload waiting for its confirmation is for the diensthoofd who uploaded it only."""
+        if not user.is_authenticated or not (user.works_with_case_files and user.is_head):
+            return self.none()
+        return self.of_organisation(user.organisation_id).filter(uploaded_by=user)
+
+    def editable_by(self, user):
+        return self.visible_to(user)
+
+
+class Upload(ScopedModel):
     """A caseload file between its preview and the confirmation: confirming re-reads this exact
     file through the same planner, so what is written is what was shown."""
 
@@ -12,6 +25,8 @@ class Upload(models.Model):
     filename = models.CharField(_("file"), max_length=200)
     content = models.BinaryField()
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UploadQuerySet.as_manager()
 
     def __str__(self):
         return self.filename

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organisations.models import Organisation
+from organisations.scoping import CaseFileQuerySet, ScopedHistoricalRecords, ScopedModel, ScopedQuerySet
 
 from . import national_number
 from .national_number import NationalNumberField
@@ -19,13 +20,11 @@ from .national_number import NationalNumberField
 postcode_validator = RegexValidator(r"^\d{4}$", _("A Belgian postcode has 4 digits."))
 
 
-class ClientQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one place where case files are scoped: a user sees the clients of their own
-        organisation, and only when their role works with case files (never a schepen)."""
-        if not user.is_authenticated or not user.works_with_case_files:
-            return self.none()
-        return self.filter(organisation_id=user.organisation_id)
+class ClientQuerySet(CaseFileQuerySet):
+    """Case files (organisations.scoping): `visible_to(user)` gives the clients of the user's own
+    organisation, only for the roles that work with case files (never a schepen); `editable_by(user)`
+    what User.can_edit_client allows (the head all of them, a counsellor her own caseload, never an
+    anonymised file)."""
 
     def search(self, text):
         text = text.strip()
@@ -40,13 +39,38 @@ class ClientQuerySet(models.QuerySet):
         return self.filter(query)
 
 
-class Vocabulary(models.Model):
+class VocabularyQuerySet(ScopedQuerySet):
+    """Competences and interests: used by the case-file roles (case files, workplaces) and kept up
+    by the beheerder, each in their own organisation."""
+
+    def visible_to(self, user):
+        if not user.is_authenticated or not (user.works_with_case_files or user.is_administrator):
+            return self.none()
+        return self.of_organisation(user.organisation_id)
+
+    def editable_by(self, user):
+        if not user.is_authenticated or not user.is_administrator:
+            return self.none()
+        return self.of_organisation(user.organisation_id)
+
+
+class ClientPartQuerySet(CaseFileQuerySet):
+    """What belongs to one case file (barriers, contact moments, assignments): seen and changed as
+    its client is."""
+
+    client_path = "client"
+    organisation_path = "client__organisation"
+
+
+class Vocabulary(ScopedModel):
     """A per-organisation list of terms (competences, interests) so that matching compares
     like with like; free text on the client adds what the list lacks."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, verbose_name=_("organisation"))
     name = models.CharField(_("name"), max_length=100)
     active = models.BooleanField(_("active"), default=True)
+
+    objects = VocabularyQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -72,7 +96,7 @@ class Interest(Vocabulary):
                                                name="unique_interest_per_organisation")]
 
 
-class Client(models.Model):
+class Client(ScopedModel):
     class Status(models.TextChoices):
         INTAKE = "intake", _("intake")
         ACTIVE = "actief", _("active")
@@ -146,7 +170,7 @@ class Client(models.Model):
                                          help_text=_("The retention period ended: personal data removed."))
     # Optimistic locking (django-concurrency): saving a copy read before someone else's save is refused.
     version = IntegerVersionField()
-    history = HistoricalRecords(m2m_fields=[competences, interests],
+    history = ScopedHistoricalRecords(m2m_fields=[competences, interests],
                                 excluded_fields=["updated_at", "version", "anonymised_at"])
 
     objects = ClientQuerySet.as_manager()
@@ -210,7 +234,7 @@ class Client(models.Model):
         return self.trajectories.werk_zorg_planned_hours() if self.pk else None
 
 
-class Barrier(models.Model):
+class Barrier(ScopedModel):
     """A drempel in the client's backpack. Medical and psychological descriptions are GDPR
     special-category data: only the assigned counsellor and the head read them."""
 
@@ -232,6 +256,8 @@ class Barrier(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = ClientPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["category", "created_at"]
         verbose_name = _("barrier")
@@ -245,7 +271,7 @@ class Barrier(models.Model):
         return self.category in self.SENSITIVE_CATEGORIES
 
 
-class ContactMoment(models.Model):
+class ContactMoment(ScopedModel):
     class Kind(models.TextChoices):
         CONVERSATION = "gesprek", _("conversation")
         HOME_VISIT = "huisbezoek", _("home visit")
@@ -265,6 +291,8 @@ class ContactMoment(models.Model):
     note = models.TextField(_("note"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ClientPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -287,7 +315,7 @@ class ContactMoment(models.Model):
             raise ValidationError(errors)
 
 
-class Assignment(models.Model):
+class Assignment(ScopedModel):
     """Who held a case file from when: each time a client gets a counsellor (a new file, an edit by
     the head, a handover), with who did it and the handover note. The receiving counsellor sees
     it as "recently assigned to me" until they open the file (seen_at)."""
@@ -303,6 +331,8 @@ class Assignment(models.Model):
     note = models.TextField(_("handover note"), blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
     seen_at = models.DateTimeField(_("opened by the counsellor"), null=True, blank=True)
+
+    objects = ClientPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

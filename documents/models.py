@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from clients.models import Client
 from common.uploads import validate_document
+from organisations.scoping import CaseFileQuerySet, ScopedModel
 from trajectories.models import Trajectory
 
 
@@ -27,15 +28,20 @@ def document_path(document, filename):
     return f"documenten/{document.client.organisation_id}/{uuid.uuid4().hex}"
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(CaseFileQuerySet):
+    """Seen and changed as their client is (organisations.scoping)."""
+
+    client_path = "client"
+    organisation_path = "client__organisation"
+
     def readable_by(self, user, client):
         """The documents of `client` whose content `user` may open: medical ones only for the
         assigned counsellor and the head (DOMAIN.md, special-category data)."""
-        documents = self.filter(client=client)
+        documents = self.visible_to(user).filter(client=client)
         return documents if user.can_read_sensitive(client) else documents.exclude(kind__in=Document.SENSITIVE_KINDS)
 
 
-class Document(models.Model):
+class Document(ScopedModel):
     class Kind(models.TextChoices):
         GPMI = "gpmi", _("GPMI contract")
         STAGE_AGREEMENT = "stageovereenkomst", _("stage agreement")

@@ -14,6 +14,7 @@ from stdnum.be import vat
 from clients.models import Competence, Interest, postcode_validator
 from common.numbers import CompactNumberField
 from organisations.models import Organisation
+from organisations.scoping import ScopedHistoricalRecords, ScopedModel, ScopedQuerySet
 
 
 def compact_kbo(value):
@@ -44,14 +45,24 @@ class KboNumberField(CompactNumberField):
     display = staticmethod(display_kbo)
 
 
-class EmployerQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one place where employers are scoped: the roles that work with case files, in
-        their own organisation."""
-        if not user.is_authenticated or not user.works_with_case_files:
-            return self.none()
-        return self.filter(organisation_id=user.organisation_id)
+class EmployerDataQuerySet(ScopedQuerySet):
+    """Employers and what hangs under them (organisations.scoping): seen by the roles that work with
+    case files, in their own organisation (ScopedQuerySet.visible_to); added and changed by the
+    diensthoofd only."""
 
+    def editable_by(self, user):
+        if not user.is_authenticated or not (user.works_with_case_files and user.is_head):
+            return self.none()
+        return self.of_organisation(user.organisation_id)
+
+
+class EmployerPartQuerySet(EmployerDataQuerySet):
+    """Contact persons and agreements: as their employer."""
+
+    organisation_path = "employer__organisation"
+
+
+class EmployerQuerySet(EmployerDataQuerySet):
     def search(self, text):
         """By name, or by the start of the KBO number (from four digits, dots and spaces ignored)."""
         text = text.strip()
@@ -62,7 +73,7 @@ class EmployerQuerySet(models.QuerySet):
         return self.filter(models.Q(name__icontains=text) | by_number)
 
 
-class Employer(models.Model):
+class Employer(ScopedModel):
     class Kind(models.TextChoices):
         PARTNER = "partner", _("partner employer")
         OWN_SERVICE = "eigen_dienst", _("own service of the OCMW")
@@ -114,13 +125,15 @@ class Employer(models.Model):
             raise ValidationError(errors)
 
 
-class ContactPerson(models.Model):
+class ContactPerson(ScopedModel):
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="contacts",
                                  verbose_name=_("employer"))
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("function"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
+
+    objects = EmployerPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -143,7 +156,7 @@ def validate_document_size(document):
         raise ValidationError(_("A document is at most 10 MB."))
 
 
-class Agreement(models.Model):
+class Agreement(ScopedModel):
     """A samenwerkingsovereenkomst, with its signed document. Documents are served only through
     a view that checks the organisation, never from a public media URL."""
 
@@ -155,6 +168,8 @@ class Agreement(models.Model):
         FileExtensionValidator(["pdf", "docx", "doc", "odt"]), validate_document_size])
     note = models.CharField(_("note"), max_length=300, blank=True)
     history = HistoricalRecords()
+
+    objects = EmployerPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]
@@ -175,12 +190,9 @@ class Agreement(models.Model):
         return self.start_date <= on and (self.end_date is None or self.end_date >= on)
 
 
-class WorkplaceQuerySet(models.QuerySet):
+class WorkplaceQuerySet(EmployerPartQuerySet):
     def open(self):
         return self.filter(is_open=True, employer__active=True)
-
-    def visible_to(self, user):
-        return self.filter(employer__in=Employer.objects.visible_to(user))
 
     def search(self, text):
         """Every word in the function, the description, the municipality or the employer's name."""
@@ -191,7 +203,7 @@ class WorkplaceQuerySet(models.QuerySet):
         return self.filter(query)
 
 
-class Workplace(models.Model):
+class Workplace(ScopedModel):
     """A werkpost: a function at an employer with the competences it asks, the hours, where it is
     and how many people it takes."""
 
@@ -210,7 +222,7 @@ class Workplace(models.Model):
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
     capacity = models.PositiveSmallIntegerField(_("places"), default=1, validators=[MinValueValidator(1)])
     is_open = models.BooleanField(_("open"), default=True, help_text=_("Untick when the places are filled."))
-    history = HistoricalRecords(m2m_fields=[required_competences, useful_competences, interests])
+    history = ScopedHistoricalRecords(m2m_fields=[required_competences, useful_competences, interests])
 
     objects = WorkplaceQuerySet.as_manager()
 

@@ -67,12 +67,19 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Refuses unscoped queries on client data from the view to the response, when SCOPE_GUARD is on.
+    "organisations.middleware.ScopeGuardMiddleware",
     "organisations.middleware.PrivatePagesMiddleware",
     "organisations.middleware.ConcurrentChangeMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# A view's query on client or organisation data that does not say whose data it reads (visible_to,
+# editable_by, of_organisation, unscoped: organisations.scoping) raises UnscopedQuery. Off until every
+# view is converted; DJANGO_SCOPE_GUARD=true tries it.
+SCOPE_GUARD = env.bool("DJANGO_SCOPE_GUARD", default=False)
 
 ROOT_URLCONF = "ocmw_activation.urls"
 WSGI_APPLICATION = "ocmw_activation.wsgi.application"

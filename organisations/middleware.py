@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from celery import signals
 from concurrency.exceptions import RecordModifiedError
 from django.conf import settings
 from django.contrib import messages
@@ -9,7 +10,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from . import second_factor
+from . import scoping, second_factor
 
 
 class PrivatePagesMiddleware:
@@ -94,3 +95,49 @@ class ConcurrentChangeMiddleware:
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = reverse("home")
         return render(request, "409.html", {"back": back}, status=409)
+
+
+class ScopeGuardMiddleware:
+    """With settings.SCOPE_GUARD on, a view that reads client or organisation data without saying
+    whose (organisations.scoping) fails with UnscopedQuery instead of showing every OCMW's rows.
+    The guard is on from the view (URL resolved) to the response; not in the Django admin, which
+    operators use over all organisations. An UnscopedQuery that the view or a template caught and
+    went past (a template's {% if a and b %} turns any error into False) still fails the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        previous = scoping.current_guard()
+        try:
+            response = self.get_response(request)
+        finally:
+            refused = scoping.end_guard(previous)
+        if refused and response.status_code < 500:
+            raise scoping.UnscopedQuery(f"{refused[0]} (Caught and passed over on the way to the response: the "
+                                        f"page was built on an unscoped query.)")
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(settings, "SCOPE_GUARD", False) and "admin" not in request.resolver_match.app_names:
+            scoping.start_guard()
+
+
+# A Celery task works outside any request, also when it runs in-process within one (no broker, as in
+# the demo: a task queued on commit runs before the response): the guard is off for it, as in a
+# worker. Tasks scope their own queries (of_organisation, unscoped).
+_tasks_unguarded = {}
+
+
+@signals.task_prerun.connect(weak=False)
+def _task_runs_unguarded(task_id=None, **kwargs):
+    unguarded = scoping.unguarded()
+    unguarded.__enter__()
+    _tasks_unguarded[task_id] = unguarded
+
+
+@signals.task_postrun.connect(weak=False)
+def _task_done(task_id=None, **kwargs):
+    unguarded = _tasks_unguarded.pop(task_id, None)
+    if unguarded is not None:
+        unguarded.__exit__(None, None, None)

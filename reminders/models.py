@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation, Role
+from organisations.scoping import ScopedModel, ScopedQuerySet
 
 
 class Rule(models.TextChoices):
@@ -70,24 +71,33 @@ def handled_by_head():
     return models.Q(client__isnull=True) | ~counsellor_works
 
 
-class ReminderQuerySet(models.QuerySet):
-    def for_user(self, user):
+class ReminderQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
         """Who a reminder is for is decided when it is read, not when it was made: the client's
-        counsellor today (after a reassignment, the new one), and the head for the rest."""
+        counsellor today (after a reassignment, the new one), and the head for the rest. Whoever
+        it is for handles it (editable_by); the head's dashboard lists all of the organisation's
+        through of_organisation."""
         if not user.is_authenticated or not user.works_with_case_files:
             return self.none()
         mine = models.Q(client__counsellor=user, client__counsellor__is_active=True,
                         client__counsellor__role=Role.COUNSELLOR)
         if user.is_head:
             mine |= handled_by_head()
-        return self.filter(mine, organisation_id=user.organisation_id)
+        return self.of_organisation(user.organisation_id).filter(mine)
+
+    def editable_by(self, user):
+        return self.visible_to(user)
+
+    def for_user(self, user):
+        """The reminders for `user`: visible_to(user)."""
+        return self.visible_to(user)
 
     def open_on(self, day):
         return self.filter(models.Q(status=Reminder.Status.OPEN) | models.Q(
             status=Reminder.Status.SNOOZED, snoozed_until__lte=day))
 
 
-class Reminder(models.Model):
+class Reminder(ScopedModel):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         DONE = "afgehandeld", _("done")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
+from organisations.scoping import ScopedModel, ScopedQuerySet
 
 # A rendering that has not finished after this long died with its worker; it may be taken up again.
 STALE_RENDERING = datetime.timedelta(minutes=15)
@@ -19,12 +20,25 @@ def report_path(report, filename):
     return f"jaarverslagen/{report.organisation_id}/{filename}"
 
 
-class YearlyReportQuerySet(models.QuerySet):
+class YearlyReportQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """The organisation's yearly reports: for the roles that read its figures (diensthoofd,
+        schepen); a regiocoördinator compares figures and has no organisation's reports."""
+        if not user.is_authenticated or not (user.sees_aggregates and user.organisation_id):
+            return self.none()
+        return self.of_organisation(user.organisation_id)
+
+    def editable_by(self, user):
+        """The diensthoofd asks for a report and sends it."""
+        if not user.is_authenticated or not (user.works_with_case_files and user.is_head):
+            return self.none()
+        return self.of_organisation(user.organisation_id)
+
     def pending(self):
         return self.filter(state__in=YearlyReport.PENDING)
 
 
-class YearlyReport(models.Model):
+class YearlyReport(ScopedModel):
     class State(models.TextChoices):
         QUEUED = "wachtrij", _("queued")
         RENDERING = "bezig", _("rendering")
