@@ -26,8 +26,9 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 def build(clients, per_client, seed=1):
     from clients.models import Client
     from organisations.models import Organisation, Role, User
-    from trajectories.models import Trajectory, TrajectoryEvent
+    from trajectories.models import Trajectory
     from trajectories.rules import Outcome, TrajectoryType
+    from trajectories.services import trajectories_bulk_create
 
     rng = random.Random(seed)
     organisation = Organisation.objects.create(slug="bench", name="OCMW Bench")
@@ -37,18 +38,22 @@ def build(clients, per_client, seed=1):
     ids = list(Client.objects.filter(organisation=organisation).values_list("pk", flat=True))
     outcomes = [o for o in Outcome.values if o != Outcome.STOPGEZET]
 
-    def trajectory(client_id, index):
-        start = datetime.date(2016, 1, 1) + datetime.timedelta(days=rng.randint(0, 3000))
-        end = start + datetime.timedelta(days=rng.randint(30, 500)) if rng.random() < 0.8 else None
-        return Trajectory(client_id=client_id, type=TrajectoryType.values[index % 6], start_date=start, end_date=end,
-                          outcome=rng.choice(outcomes) if end else "", status="afgerond" if end else "lopend",
-                          created_by=head)
+    def career(client_id):
+        """One trajectory of each type in turn; the nazorg follows the client's TWE."""
+        twe = None
+        for index in range(per_client):
+            kind = TrajectoryType.values[index % 6]
+            follows = twe if kind == TrajectoryType.NAZORG else None
+            start = (follows.start_date + datetime.timedelta(days=rng.randint(0, 400)) if follows
+                     else datetime.date(2016, 1, 1) + datetime.timedelta(days=rng.randint(0, 3000)))
+            end = start + datetime.timedelta(days=rng.randint(30, 500)) if rng.random() < 0.8 else None
+            trajectory = Trajectory(client_id=client_id, type=kind, start_date=start, end_date=end, follows=follows,
+                                    outcome=rng.choice(outcomes) if end else "", created_by=head)
+            twe = trajectory if kind == TrajectoryType.TWE else twe
+            yield trajectory
 
-    Trajectory.objects.bulk_create((trajectory(pk, n) for pk in ids for n in range(per_client)), batch_size=5000)
-    TrajectoryEvent.objects.bulk_create(
-        (TrajectoryEvent(trajectory_id=pk, action="start", to_status="lopend", date=start, by=head)
-         for pk, start in Trajectory.objects.filter(client__organisation=organisation).values_list("pk", "start_date")),
-        batch_size=5000)
+    # Through the bulk service, as the import and the demo write: every trajectory with its steps.
+    trajectories_bulk_create([t for pk in ids for t in career(pk)], by=head, history=False, batch_size=5000)
     place_at_employers(organisation, rng)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

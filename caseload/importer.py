@@ -4,6 +4,7 @@ says what would be created or updated; `apply` writes it all in one transaction 
 operations, and only when no row is invalid."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
@@ -12,23 +13,28 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from clients import national_number
 from clients.models import Assignment, Client
 from employers.models import Employer, compact_kbo, validate_kbo
 from organisations.models import CASE_FILE_ROLES, User
-from trajectories.models import Placement, Trajectory, TrajectoryEvent
+from trajectories.models import Placement, Trajectory
 from trajectories.rules import (
     FINAL,
-    NAZORG_CAN_FOLLOW,
     RUNNING,
+    FollowedTwe,
     Outcome,
     Status,
     TrajectoryType,
-    ama_next_evaluation,
-    werk_zorg_last_day,
+    check_dates,
+    check_follows,
+    check_one_running,
+    check_outcome,
+    check_running_limit,
+    status_for,
 )
+from trajectories.services import trajectories_bulk_create, trajectories_bulk_end
 
 from .reader import read_table
 
@@ -42,6 +48,10 @@ LENGTHS = {"voornaam": 100, "achternaam": 100, "gemeente": 100, "werkgever": 200
 # workplace says where it came from and the counsellor completes it.
 IMPORTED_FUNCTION = "(uit import)"
 IMPORTED_HOURS = 19
+# Where a rule's message (trajectories.rules, named by model field) shows in the file.
+COLUMN_OF = {"type": "traject_type", "follows": "traject_type", "start_date": "traject_start",
+             "end_date": "traject_einde", "planned_end_date": "traject_einde", "outcome": "uitstroom",
+             "stop_reason": "uitstroom"}
 
 
 @dataclass
@@ -72,11 +82,18 @@ class Row:
     employer_name: str
     employer_kbo: str
     counsellor_id: int | None
+    refused: bool = False  # a rule refuses it: never written, still checked against the other rows
+    follows: object = None  # a nazorg's TWE: a stored Trajectory, or the Row of a TWE in the file
+
+    @property
+    def key(self):
+        return (self.national_number, self.type, self.start)
 
 
 @dataclass
 class Plan:
     organisation: object
+    today: datetime.date | None = None  # the day the statuses are judged on
     problems: list = field(default_factory=list)
     rows: list = field(default_factory=list)
     new_clients: list = field(default_factory=list)  # national numbers
@@ -105,7 +122,7 @@ class Planner:
     def __init__(self, organisation, table, today=None):
         self.organisation, self.table = organisation, table
         self.today = today or timezone.localdate()
-        self.plan = Plan(organisation=organisation)
+        self.plan = Plan(organisation=organisation, today=self.today)
         self.clients = {c.national_number: c for c in Client.objects.filter(organisation=organisation)}
         self.counsellors = {email.lower(): pk for pk, email in User.objects.filter(
             organisation=organisation, role__in=CASE_FILE_ROLES, is_active=True).values_list("pk", "email")}
@@ -201,7 +218,8 @@ class Planner:
                   start=dates["traject_start"], end=dates.get("traject_einde"), outcome=cells.get("uitstroom", ""),
                   employer_name=cells.get("werkgever", ""), employer_kbo=kbo,
                   counsellor_id=self.counsellors.get(counsellor_email))
-        return row if self._check_dates(row) else None
+        self._check_rules(row)
+        return row
 
     def _check_codes(self, number, cells):
         checks = [
@@ -218,38 +236,29 @@ class Planner:
         if postcode and not (len(postcode) == 4 and postcode.isdigit()):
             self.problem(number, "postcode", _("a Belgian postcode has 4 digits"))
 
-    def _check_dates(self, row):
-        ok = True
+    def refuse(self, row, errors):
+        """The messages of trajectories.rules ({model field: message}) on the row, in its columns."""
+        for name, message in errors.items():
+            self.problem(row.number, COLUMN_OF.get(name, "-"), message)
+        row.refused = row.refused or bool(errors)
+
+    def _check_rules(self, row):
+        """The rules of one trajectory (trajectories.rules), and what only a file can get wrong: a
+        birth date that contradicts the national number, a running TWE without its workplace, a
+        werk-zorgtraject said to run past its 18 months."""
         encoded = national_number.birth_date_of(row.national_number)
         if row.birth_date and encoded and row.birth_date != encoded:
             self.problem(row.number, "geboortedatum", _("does not agree with the national number (%(date)s)") % {
                 "date": encoded.strftime("%d/%m/%Y")})
-            ok = False
-        if row.end and row.end < row.start:
-            self.problem(row.number, "traject_einde", _("the end is before the start (%(start)s)") % {
-                "start": row.start.strftime("%d/%m/%Y")})
-            ok = False
-        if row.type == TrajectoryType.WERK_ZORG and row.end and row.end > werk_zorg_last_day(row.start):
-            self.problem(row.number, "traject_einde", _(
-                "a werk-zorgtraject lasts at most 18 months: the last day is %(last)s") % {
-                "last": werk_zorg_last_day(row.start).strftime("%d/%m/%Y")})
-            ok = False
-        if row.end and not row.outcome:
-            self.problem(row.number, "uitstroom", _("a trajectory with an end date needs an outcome"))
-            ok = False
-        if not row.end and row.outcome:
-            self.problem(row.number, "traject_einde", _("an outcome without an end date"))
-            ok = False
-        running = not row.end and row.start <= self.today
-        if row.type == TrajectoryType.TWE and running and not (row.employer_name or row.employer_kbo):
+            row.refused = True
+        status = status_for(row.end, row.outcome, row.start, self.today)
+        self.refuse(row, {**check_dates(row.type, row.start, row.end),
+                          **check_outcome(status, row.end, row.outcome, _("imported"))})
+        if row.type == TrajectoryType.TWE and status in RUNNING and not (row.employer_name or row.employer_kbo):
             self.problem(row.number, "werkgever", _("a running TWE has a workplace: name the employer"))
-            ok = False
-        if row.type == TrajectoryType.WERK_ZORG and running and self.today > werk_zorg_last_day(row.start):
-            self.problem(row.number, "traject_einde", _(
-                "a werk-zorgtraject lasts at most 18 months: give its end (at the latest %(last)s)") % {
-                "last": werk_zorg_last_day(row.start).strftime("%d/%m/%Y")})
-            ok = False
-        return ok
+            row.refused = True
+        if not row.end:
+            self.refuse(row, check_running_limit(row.type, row.start, self.today))
 
     def _check_person(self, row, names):
         """The same national number is one person: names agree across rows and with the file."""
@@ -285,56 +294,92 @@ class Planner:
             seen.setdefault(name, (row.number, kbo))
 
     def _check_trajectories(self):
-        plan, running = self.plan, {}
-        twe_starts = {}
-        for row in plan.rows:
-            if row.type == TrajectoryType.TWE:
-                twe_starts.setdefault(row.national_number, []).append(row.start)
+        """The rules between trajectories, over the file and what is stored: one running trajectory
+        of a type per client, and what a nazorg follows. Everything but nazorg first, so a nazorg
+        finds its TWE wherever it stands in the file; a refused row is never counted as there."""
+        plan, running, twes = self.plan, {}, {}
+        nazorgs = Counter(trajectory.follows_id for trajectory in self.trajectories.values()
+                          if trajectory.type == TrajectoryType.NAZORG and trajectory.status != Status.STOPGEZET)
         for (number, trajectory_type, start), trajectory in self.trajectories.items():
-            if trajectory_type == TrajectoryType.TWE and trajectory.status in NAZORG_CAN_FOLLOW:
-                twe_starts.setdefault(number, []).append(start)
             if trajectory.status in RUNNING:
-                running[(number, trajectory_type)] = ("", start)
+                running[(number, trajectory_type)] = start
+            if trajectory_type == TrajectoryType.TWE:
+                twes.setdefault(number, []).append(_Twe(start, trajectory.status, nazorgs[trajectory.pk], trajectory))
         seen = {}
-        for row in plan.rows:
-            key = (row.national_number, row.type, row.start)
-            if key in seen:
-                first = seen[key]
+        for row in sorted(plan.rows, key=lambda row: row.type == TrajectoryType.NAZORG):
+            if row.key in seen:
+                first = seen[row.key]
                 if (first.end, first.outcome) == (row.end, row.outcome):
                     plan.unchanged += 1  # the same row twice
                 else:
                     self.problem(row.number, "traject_start", _("the same trajectory as row %(row)s, but different") % {
                         "row": first.number})
                 continue
-            seen[key] = row
-            if row.type == TrajectoryType.NAZORG and not any(s <= row.start for s in twe_starts.get(
-                    row.national_number, [])):
-                self.problem(row.number, "traject_type", _("a nazorg follows a TWE: this client has none before it"))
+            seen[row.key] = row
+            existing = self.trajectories.get(row.key)
+            if existing is not None:
+                if not row.refused:
+                    self._check_stored(row, existing, twes)
                 continue
-            if not row.end and row.start <= self.today and key not in self.trajectories:
-                other = running.get((row.national_number, row.type))
-                if other:
-                    self.problem(row.number, "traject_type", _(
-                        "this client already has a running %(type)s (since %(start)s)") % {
-                        "type": row.type, "start": other[1].strftime("%d/%m/%Y")})
-                    continue
-                running[(row.national_number, row.type)] = (row.number, row.start)
-            existing = self.trajectories.get(key)
-            if existing is None:
-                plan.new_trajectories.append(row)
-            elif (existing.end_date, existing.outcome) == (row.end, row.outcome):
-                plan.unchanged += 1
-            elif existing.status in FINAL:
-                # A file never reopens or rewrites what was closed in the case file.
-                self.problem(row.number, "traject_einde", _(
-                    "this trajectory was already closed on %(day)s (%(outcome)s); change it in the case file") % {
-                    "day": existing.end_date.strftime("%d/%m/%Y") if existing.end_date else "—",
-                    "outcome": existing.get_outcome_display() or "—"})
-            elif row.end:
-                plan.updated_trajectories.append((existing, row))
-            else:
-                plan.unchanged += 1
+            before = len(plan.problems)
+            status = status_for(row.end, row.outcome, row.start, self.today)
+            twe = None
+            if row.type == TrajectoryType.NAZORG:
+                twe = _twe_before(twes.get(row.national_number, []), row.start)
+                if twe is None:
+                    self.problem(row.number, "traject_type",
+                                 _("a nazorg follows a TWE: this client has none before it"))
+                else:
+                    self.refuse(row, check_follows(row.type, row.start, row.national_number, FollowedTwe(
+                        type=TrajectoryType.TWE, status=twe.status, start=twe.start, client=row.national_number,
+                        nazorgs=twe.nazorgs), status))
+            if status in RUNNING:
+                self.refuse(row, check_one_running(row.type, running.get((row.national_number, row.type))))
+            if row.refused or len(plan.problems) > before:
+                continue
+            plan.new_trajectories.append(row)
+            if status in RUNNING:
+                running[(row.national_number, row.type)] = row.start
+            if row.type == TrajectoryType.TWE:
+                twes.setdefault(row.national_number, []).append(_Twe(row.start, status, 0, row))
+            if twe is not None:
+                row.follows = twe.trajectory
+                twe.nazorgs += status != Status.STOPGEZET
         plan.new_clients = sorted({row.national_number for row in plan.rows} - set(self.clients))
+
+    def _check_stored(self, row, existing, twes):
+        """A row of a trajectory that is stored: unchanged, or closed now (a file never reopens or
+        rewrites what was closed in the case file)."""
+        plan = self.plan
+        if (existing.end_date, existing.outcome) == (row.end, row.outcome):
+            plan.unchanged += 1
+        elif existing.status in FINAL:
+            self.problem(row.number, "traject_einde", _(
+                "this trajectory was already closed on %(day)s (%(outcome)s); change it in the case file") % {
+                "day": existing.end_date.strftime("%d/%m/%Y") if existing.end_date else "—",
+                "outcome": existing.get_outcome_display() or "—"})
+        elif not row.end:
+            plan.unchanged += 1
+        else:
+            plan.updated_trajectories.append((existing, row))
+            for twe in twes.get(row.national_number, []):
+                if twe.trajectory is existing:  # a nazorg in the file follows the TWE as the file leaves it
+                    twe.status = status_for(row.end, row.outcome, row.start, self.today)
+
+
+@dataclass
+class _Twe:
+    """A TWE a nazorg of the file may follow: stored, or a row of the file."""
+
+    start: datetime.date
+    status: str
+    nazorgs: int  # nazorgs that follow it and were not stopped
+    trajectory: object  # the stored Trajectory, or the Row
+
+
+def _twe_before(twes, start):
+    """A nazorg follows the client's latest TWE that started on or before it."""
+    return max((twe for twe in twes if twe.start <= start), key=lambda twe: twe.start, default=None)
 
 
 def plan_import(organisation, content, filename="", today=None):
@@ -366,8 +411,11 @@ def apply_import(plan, *, by):
         Assignment(client=clients[number], counsellor_id=clients[number].counsellor_id, by=by, at=now, seen_at=now)
         for number in plan.new_clients if clients[number].counsellor_id)
     employers = _employers(organisation, plan.new_trajectories, by)
-    _create_trajectories(plan, clients, employers, by)
-    _update_trajectories(plan, by)
+    # What the file closes first: a new nazorg follows its TWE as the file leaves it (as planned).
+    if plan.updated_trajectories:
+        _update_trajectories(plan, by)
+    if plan.new_trajectories:
+        _create_trajectories(plan, clients, employers, by)
     return {"clients": len(plan.new_clients), "trajectories": len(plan.new_trajectories),
             "updated": len(plan.updated_trajectories)}
 
@@ -398,90 +446,28 @@ def _employers(organisation, rows, by):
     return find
 
 
-def _status(row, today):
-    if row.end:
-        return Status.STOPGEZET if row.outcome == Outcome.STOPGEZET else Status.AFGEROND
-    return Status.LOPEND if row.start <= today else Status.AANGEMELD
-
-
 def _create_trajectories(plan, clients, find_employer, by):
-    """Two bulk inserts: first everything but nazorg, then nazorg, which follows a TWE that now
-    has its id (from this file or saved earlier)."""
-    today = timezone.localdate()
-    others = [row for row in plan.new_trajectories if row.type != TrajectoryType.NAZORG]
-    nazorg = [row for row in plan.new_trajectories if row.type == TrajectoryType.NAZORG]
-    events, placements = [], []
-    for rows in (others, nazorg):
-        if not rows:
-            continue
-        trajectories = [_trajectory(row, clients[row.national_number], by, today) for row in rows]
-        if rows is nazorg:
-            _link_nazorg(trajectories, clients)
-        created = bulk_create_with_history(trajectories, Trajectory, default_user=by)  # pks set (PG, SQLite)
-        for trajectory, row in zip(created, rows, strict=True):
-            events += _events(trajectory, by)
-            employer = find_employer(row)
-            if employer:
-                placements.append(Placement(trajectory=trajectory, employer=employer, function=IMPORTED_FUNCTION,
-                                            hours_per_week=IMPORTED_HOURS, start_date=row.start, end_date=row.end))
-    TrajectoryEvent.objects.bulk_create(events)
+    """The new trajectories through the bulk service (their lifecycle steps, a nazorg linked to the
+    TWE the planner checked it against), then their workplaces."""
+    made = {}
+    for row in plan.new_trajectories:
+        made[row.key] = Trajectory(
+            client=clients[row.national_number], type=row.type, start_date=row.start, end_date=row.end,
+            outcome=row.outcome, created_by=by, stop_reason=_("imported") if row.outcome == Outcome.STOPGEZET else "")
+    for row in plan.new_trajectories:
+        if row.follows is not None:
+            made[row.key].follows = made[row.follows.key] if isinstance(row.follows, Row) else row.follows
+    trajectories_bulk_create(made.values(), by=by, note=_("imported"), today=plan.today)
+    placements = []
+    for row in plan.new_trajectories:
+        employer = find_employer(row)
+        if employer:
+            placements.append(Placement(trajectory=made[row.key], employer=employer, function=IMPORTED_FUNCTION,
+                                        hours_per_week=IMPORTED_HOURS, start_date=row.start, end_date=row.end))
     bulk_create_with_history(placements, Placement, default_user=by)
-
-
-def _trajectory(row, client, by, today):
-    status = _status(row, today)
-    return Trajectory(
-        client=client, type=row.type, status=status, start_date=row.start, end_date=row.end, outcome=row.outcome,
-        created_by=by, stop_reason=_("imported") if status == Status.STOPGEZET else "",
-        planned_end_date=werk_zorg_last_day(row.start) if row.type == TrajectoryType.WERK_ZORG else None,
-        next_evaluation_date=ama_next_evaluation(row.start) if row.type == TrajectoryType.AMA else None)
-
-
-def _link_nazorg(trajectories, clients):
-    """A nazorg follows the client's latest TWE that started on or before it (one query)."""
-    twes = {}
-    for twe in Trajectory.objects.filter(client__in=list(clients.values()), type=TrajectoryType.TWE):
-        twes.setdefault(twe.client_id, []).append(twe)
-    for trajectory in trajectories:
-        candidates = [t for t in twes.get(trajectory.client.pk, []) if t.start_date <= trajectory.start_date]
-        trajectory.follows = max(candidates, key=lambda t: t.start_date)
-
-
-def _events(trajectory, by):
-    def event(action, from_status, to_status, date):
-        return TrajectoryEvent(trajectory=trajectory, action=action, from_status=from_status, to_status=to_status,
-                               date=date, by=by, note=_("imported"))
-
-    events = [event(TrajectoryEvent.REGISTERED, "", Status.AANGEMELD, trajectory.start_date)]
-    if trajectory.status != Status.AANGEMELD:
-        events.append(event("start", Status.AANGEMELD, Status.LOPEND, trajectory.start_date))
-    if trajectory.status == Status.AFGEROND:
-        events.append(event("close", Status.LOPEND, Status.AFGEROND, trajectory.end_date))
-    elif trajectory.status == Status.STOPGEZET:
-        events.append(event("stop", Status.LOPEND, Status.STOPGEZET, trajectory.end_date))
-    return events
 
 
 def _update_trajectories(plan, by):
     """A re-import that brings an end (and outcome) closes the trajectory as of that date."""
-    today = timezone.localdate()
-    changed, events = [], []
-    for trajectory, row in plan.updated_trajectories:
-        previous = trajectory.status
-        trajectory.end_date, trajectory.outcome = row.end, row.outcome
-        trajectory.status = _status(row, today)
-        if trajectory.status == Status.STOPGEZET and not trajectory.stop_reason:
-            trajectory.stop_reason = _("imported")
-        changed.append(trajectory)
-        if previous != trajectory.status and trajectory.status in FINAL:
-            action = "close" if trajectory.status == Status.AFGEROND else "stop"
-            events.append(TrajectoryEvent(trajectory=trajectory, action=action, from_status=previous,
-                                          to_status=trajectory.status, date=row.end, by=by, note=_("imported")))
-    bulk_update_with_history(changed, Trajectory, ["end_date", "outcome", "status", "stop_reason"], batch_size=500,
-                             default_user=by)
-    TrajectoryEvent.objects.bulk_create(events)
-    ends = {trajectory.pk: trajectory.end_date for trajectory in changed if trajectory.end_date}
-    open_placements = list(Placement.objects.filter(trajectory_id__in=list(ends), end_date__isnull=True))
-    for placement in open_placements:
-        placement.end_date = ends[placement.trajectory_id]
-    bulk_update_with_history(open_placements, Placement, ["end_date"], batch_size=500, default_user=by)
+    trajectories_bulk_end([(trajectory, row.end, row.outcome) for trajectory, row in plan.updated_trajectories],
+                          by=by, note=_("imported"), today=plan.today)

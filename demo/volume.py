@@ -10,8 +10,9 @@ from django.db import connection
 
 from clients.models import Client, ContactMoment
 from employers.models import Employer, Workplace
-from trajectories.models import Placement, Trajectory, TrajectoryEvent
-from trajectories.rules import Outcome, Status, TrajectoryType, werk_zorg_last_day
+from trajectories.models import Placement, Trajectory
+from trajectories.rules import Outcome, Status, TrajectoryType, status_for, werk_zorg_last_day
+from trajectories.services import trajectories_bulk_create
 
 BATCH = 5000
 
@@ -52,7 +53,7 @@ class VolumeBuilder:
         self.random, self.faker, self.today, self.notes, self.places = random, faker, today, notes, places
         self.organisation = organisation
         self.employers_wanted = employers_wanted
-        self.trajectories, self.follows, self.events, self.placements, self.moments = [], [], [], [], []
+        self.trajectories, self.registered, self.placements, self.moments = [], [], [], []
 
     def build(self, clients):
         employers = self._employers()
@@ -60,11 +61,10 @@ class VolumeBuilder:
         for client in clients:
             statuses[client.pk] = self._career(client, employers)
             self._contacts(client)
-        Trajectory.objects.bulk_create(self.trajectories, batch_size=BATCH)
-        for nazorg, twe in self.follows:
-            nazorg.follows_id = twe.pk
-        Trajectory.objects.bulk_update([nazorg for nazorg, _twe in self.follows], ["follows"], batch_size=BATCH)
-        TrajectoryEvent.objects.bulk_create(self.events, batch_size=BATCH)
+        # Through the bulk service: the rules checked, the steps written from the lifecycle, each
+        # recorded by the client's counsellor who created it.
+        trajectories_bulk_create(self.trajectories, by=None, registered=self.registered, history=False,
+                                 today=self.today, batch_size=BATCH)
         Placement.objects.bulk_create(self.placements, batch_size=BATCH)
         ContactMoment.objects.bulk_create(self.moments, batch_size=BATCH)
         for client in clients:
@@ -115,33 +115,19 @@ class VolumeBuilder:
         trajectory = Trajectory(
             client=client, type=kind, start_date=start, planned_end_date=planned, created_by=client.counsellor,
             end_date=None if running else end,
-            status=Status.LOPEND if running else Status.STOPGEZET if stopped else Status.AFGEROND,
             outcome="" if running else Outcome.STOPGEZET if stopped else self.random.choice(OUTCOMES[kind]),
             stop_reason="Verhuisd naar een andere gemeente." if stopped else "",
+            follows=previous if kind == TrajectoryType.NAZORG else None,
             next_evaluation_date=start + datetime.timedelta(days=365) if kind == TrajectoryType.AMA else None)
+        trajectory.status = status_for(trajectory.end_date, trajectory.outcome, start, self.today)
         self.trajectories.append(trajectory)
-        if kind == TrajectoryType.NAZORG:
-            self.follows.append((trajectory, previous))
-        self._steps(trajectory, client.counsellor)
+        self.registered.append(start - datetime.timedelta(days=self.random.randint(0, 21)))
         if kind in (TrajectoryType.TWE, TrajectoryType.WERK_ZORG):
             employer = self.random.choice(employers)
             self.placements.append(Placement(
                 trajectory=trajectory, employer=employer, function="medewerker", start_date=start,
                 end_date=trajectory.end_date, hours_per_week=min(client.draagkracht_hours or 19, 19)))
         return trajectory
-
-    def _steps(self, trajectory, by):
-        registered = trajectory.start_date - datetime.timedelta(days=self.random.randint(0, 21))
-        self.events += [
-            TrajectoryEvent(trajectory=trajectory, action=TrajectoryEvent.REGISTERED, to_status=Status.AANGEMELD,
-                            date=registered, by=by),
-            TrajectoryEvent(trajectory=trajectory, action="start", from_status=Status.AANGEMELD,
-                            to_status=Status.LOPEND, date=trajectory.start_date, by=by)]
-        if trajectory.end_date:
-            action = "stop" if trajectory.status == Status.STOPGEZET else "close"
-            self.events.append(TrajectoryEvent(trajectory=trajectory, action=action, from_status=Status.LOPEND,
-                                               to_status=trajectory.status, date=trajectory.end_date, by=by,
-                                               note=trajectory.stop_reason))
 
     def _contacts(self, client):
         for _moment in range(self.random.randint(10, 30)):

@@ -1,7 +1,7 @@
 """Figures about partner employers for their own pages, aggregated only: no names, no national numbers."""
 
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from trajectories.models import Placement, TrajectoryEvent
@@ -13,7 +13,7 @@ def employer_results(employers):
     that never started does not count), how many of those trajectories ended in work (stayed on or
     hired after), and how many work there today."""
     today = timezone.localdate()
-    started = Exists(TrajectoryEvent.objects.filter(trajectory=OuterRef("trajectory"), action="start"))
+    started = TrajectoryEvent.started_exists("trajectory")
     working_now = Q(trajectory__status__in=RUNNING) & Q(start_date__lte=today) & (
         Q(end_date__isnull=True) | Q(end_date__gte=today))
     rows = (Placement.objects.filter(started, employer__in=employers).values("employer")

@@ -25,12 +25,6 @@ def year_bounds(year):
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-def ran(trajectories):
-    """The trajectories that actually started: a registration that never ran counts nowhere."""
-    started = TrajectoryEvent.objects.filter(trajectory=OuterRef("pk"), action="start")
-    return trajectories.filter(Exists(started)).order_by()
-
-
 def yearly_figures(organisation, year):
     return yearly_figures_by_organisation([organisation], year)[organisation.pk]
 
@@ -60,7 +54,8 @@ def _rows_of_year(trajectories, year):
     one read of a few thousand short rows, from which every figure of the year is taken (cheaper
     than one aggregate query per figure, each scanning the organisation's whole history)."""
     first, last = year_bounds(year)
-    return list(ran(trajectories).filter(Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last)
+    return list(trajectories.ran().order_by()
+                .filter(Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last)
                 .values_list("client__organisation", "client", "type", "start_date", "end_date", "pk", "outcome"))
 
 
@@ -138,12 +133,11 @@ def partner_employers(organisation, year, counsellor=None):
     whether it is a new partner (no such placement before the year). One query. With a counsellor:
     the placements of that counsellor's clients only."""
     first, last = year_bounds(year)
-    placements = Placement.objects.filter(Exists(
-        TrajectoryEvent.objects.filter(trajectory=OuterRef("trajectory"), action="start")))
+    placements = Placement.objects.filter(TrajectoryEvent.started_exists("trajectory"))
     earlier = placements.filter(employer=OuterRef("pk"), start_date__lt=first)
     # The placement and its trajectory both reach into the year (an open placement of a trajectory
     # that ended earlier is not work in the year).
-    started = Exists(TrajectoryEvent.objects.filter(trajectory=OuterRef("placements__trajectory"), action="start"))
+    started = TrajectoryEvent.started_exists("placements__trajectory")
     in_year = (Q(started, placements__start_date__lte=last)
                & (Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=first))
                & (Q(placements__trajectory__end_date__isnull=True) | Q(placements__trajectory__end_date__gte=first)))

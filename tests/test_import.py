@@ -90,7 +90,8 @@ def test_dry_run_writes_nothing(world, tmp_path):
     ("85.07.30-033.27;Jonas;Peeters;opleiding;2025-01-06;;;;;", "rij 2, kolom rijksregisternummer: De controlecijfers"),
     ("85.07.30-033.28;Jonas;Peeters;opleiding;31/02/2025;;;;;", "kolom traject_start: “31/02/2025” is geen datum"),
     ("85.07.30-033.28;Jonas;Peeters;stage;2025-01-06;;;;;", "rij 2, kolom traject_type: onbekende code “stage”"),
-    ("85.07.30-033.28;Jonas;Peeters;opleiding;2025-01-06;2025-01-05;werk;;;", "rij 2, kolom traject_einde: het einde"),
+    ("85.07.30-033.28;Jonas;Peeters;opleiding;2025-01-06;2025-01-05;werk;;;",
+     "rij 2, kolom traject_einde: De einddatum kan niet vóór"),  # the model's message, shared (issue 15)
     ("85.07.30-033.28;Jonas;Peeters;werk_zorg;2017-03-01;2018-09-01;zorg;;;", "31/08/2018"),
     ("85.07.30-033.28;Jonas;Peeters;opleiding;2025-01-06;2025-06-30;;;;", "rij 2, kolom uitstroom"),
     ("85.07.30-033.28;Jonas;Peeters;opleiding;2025-01-06;2025-06-30;vast;;;", "onbekende code “vast”"),

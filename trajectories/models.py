@@ -14,16 +14,23 @@ from simple_history.models import HistoricalRecords
 
 from clients.models import Client
 from employers.models import Employer, Workplace
+from organisations.scoping import CaseFileQuerySet, ScopedModel
 
 from .rules import (
     FINAL,
-    NAZORG_CAN_FOLLOW,
     OPEN,
+    REGISTER,
     RUNNING,
+    START,
+    FollowedTwe,
     Outcome,
     Status,
     TrajectoryType,
-    ama_next_evaluation,
+    check_dates,
+    check_follows,
+    check_one_running,
+    check_outcome,
+    trajectory_defaults,
     werk_zorg_last_day,
 )
 
@@ -32,9 +39,18 @@ def _date(value):
     return value.strftime("%d/%m/%Y")
 
 
-class TrajectoryQuerySet(models.QuerySet):
+class TrajectoryQuerySet(CaseFileQuerySet):
+    # Scoped through the client (organisations.scoping): seen and changed as the client is.
+    client_path = "client"
+    organisation_path = "client__organisation"
+
     def running(self):
         return self.filter(status__in=RUNNING)
+
+    def ran(self):
+        """The trajectories that actually started (a start step): a registration that never ran
+        counts in no report."""
+        return self.filter(TrajectoryEvent.started_exists("pk"))
 
     def werk_zorg_planned_hours(self):
         """The most hours a week an open werk-zorgtraject among these plans (schedule or workplace);
@@ -44,7 +60,15 @@ class TrajectoryQuerySet(models.QuerySet):
         return max((value for value in hours.values() if value), default=None)
 
 
-class Trajectory(models.Model):
+class TrajectoryPartQuerySet(CaseFileQuerySet):
+    """What belongs to one trajectory (its steps, placements, hours, goals, evaluations): seen and
+    changed as the trajectory's client is."""
+
+    client_path = "trajectory__client"
+    organisation_path = "trajectory__client__organisation"
+
+
+class Trajectory(ScopedModel):
     class CarePartner(models.TextChoices):
         WELFARE = "welzijnsdienst", _("welfare service")
         PSYCHIATRIC = "psychiatrisch_ziekenhuis", _("psychiatric hospital")
@@ -119,62 +143,34 @@ class Trajectory(models.Model):
         return self.end_date or self.planned_end_date
 
     def clean(self):
+        """The rules of trajectories.rules over this trajectory's values: the same functions the
+        import and the bulk service ask, so every writer gets the same answer and message."""
         super().clean()
-        if self.type == TrajectoryType.AMA and self.start_date and not self.next_evaluation_date:
-            self.next_evaluation_date = ama_next_evaluation(self.start_date)
-        if self.type == TrajectoryType.WERK_ZORG and self.start_date and not self.planned_end_date:
-            # The 18 months are a hard limit: a werk-zorg always carries its last day.
-            self.planned_end_date = self.last_allowed_day
-        errors = {}
-        self._check_dates(errors)
-        self._check_follows(errors)
-        self._check_one_running(errors)
-        if self.status == Status.AFGEROND and not self.outcome:
-            errors["outcome"] = _("Closing a trajectory asks for an outcome.")
-        if self.status == Status.STOPGEZET and not self.stop_reason.strip():
-            errors["stop_reason"] = _("Stopping a trajectory asks for a reason.")
+        for name, value in trajectory_defaults(self.type, self.start_date).items():
+            if not getattr(self, name):
+                setattr(self, name, value)
+        errors = {
+            **check_dates(self.type, self.start_date, self.end_date, self.planned_end_date),
+            **check_outcome(self.status, self.end_date, self.outcome, self.stop_reason),
+            **check_follows(self.type, self.start_date, self.client_id, self._followed(), self.status),
+        }
+        if self.status in RUNNING and self.client_id:
+            other = (Trajectory.objects.running().filter(client_id=self.client_id, type=self.type)
+                     .exclude(pk=self.pk).first())
+            errors.update(check_one_running(self.type, other.start_date if other else None))
         if errors:
             raise ValidationError(errors)
 
-    def _check_dates(self, errors):
-        if not self.start_date:
-            return
-        for field in ("planned_end_date", "end_date"):
-            value = getattr(self, field)
-            if value and value < self.start_date:
-                errors[field] = _("The end date cannot be before the start date (%(start)s).") % {
-                    "start": _date(self.start_date)}
-            elif value and self.last_allowed_day and value > self.last_allowed_day:
-                errors[field] = _("A werk-zorgtraject lasts at most 18 months: the last day is %(last)s.") % {
-                    "last": _date(self.last_allowed_day)}
-
-    def _check_follows(self, errors):
-        if self.type != TrajectoryType.NAZORG:
-            if self.follows_id:
-                errors["follows"] = _("Only a nazorg follows a TWE.")
-            return
+    def _followed(self):
+        """The TWE this trajectory follows, as the rules see it: its other nazorgs that were not stopped."""
         twe = self.follows
         if twe is None:
-            errors["follows"] = _("A nazorg follows a TWE: choose the TWE it follows.")
-        elif twe.type != TrajectoryType.TWE or twe.client_id != self.client_id:
-            errors["follows"] = _("A nazorg follows a TWE of the same client.")
-        elif twe.status not in NAZORG_CAN_FOLLOW:
-            errors["follows"] = _("A nazorg follows a TWE that ran: this one is %(status)s.") % {
-                "status": twe.get_status_display()}
-        elif self.start_date and self.start_date < twe.start_date:
-            errors["start_date"] = _("A nazorg starts on or after the start of its TWE (%(start)s).") % {
-                "start": _date(twe.start_date)}
-        elif twe.followed_by.exclude(pk=self.pk).exclude(status=Status.STOPGEZET).exists():
-            errors["follows"] = _("This TWE already has a nazorg.")
-
-    def _check_one_running(self, errors):
-        if self.status not in RUNNING or not self.client_id:
-            return
-        other = (Trajectory.objects.running().filter(client_id=self.client_id, type=self.type)
-                 .exclude(pk=self.pk).first())
-        if other:
-            errors["type"] = _("This client already has a running %(type)s (since %(start)s).") % {
-                "type": other.get_type_display(), "start": _date(other.start_date)}
+            return None
+        nazorgs = 0
+        if self.type == TrajectoryType.NAZORG:
+            nazorgs = twe.followed_by.exclude(pk=self.pk).exclude(status=Status.STOPGEZET).count()
+        return FollowedTwe(type=twe.type, status=twe.status, start=twe.start_date, client=twe.client_id,
+                           nazorgs=nazorgs)
 
     def current_placement(self, on=None):
         on = on or timezone.localdate()
@@ -186,10 +182,10 @@ class Trajectory(models.Model):
         return self.status in FINAL
 
 
-class TrajectoryEvent(models.Model):
+class TrajectoryEvent(ScopedModel):
     """One dated, attributed step in a trajectory's lifecycle: its history."""
 
-    REGISTERED = "aangemeld"
+    REGISTERED = REGISTER
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="events",
                                    verbose_name=_("trajectory"))
@@ -201,6 +197,8 @@ class TrajectoryEvent(models.Model):
                            verbose_name=_("by"))
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = TrajectoryPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "created_at"]
@@ -216,8 +214,14 @@ class TrajectoryEvent(models.Model):
     def __str__(self):
         return f"{self.trajectory} {self.action} {_date(self.date)}"
 
+    @staticmethod
+    def started_exists(outer_ref="pk"):
+        """Exists(the start step of the trajectory at `outer_ref`): "did it run", for joins from a
+        placement ("trajectory") or an employer ("placements__trajectory")."""
+        return models.Exists(TrajectoryEvent.objects.filter(trajectory=models.OuterRef(outer_ref), action=START))
 
-class Placement(models.Model):
+
+class Placement(ScopedModel):
     """A trajectory's werkplek: at a partner employer or at one of the OCMW's own services."""
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="placements",
@@ -233,6 +237,8 @@ class Placement(models.Model):
     end_date = models.DateField(_("end"), null=True, blank=True)
     mentor = models.CharField(_("mentor"), max_length=200, blank=True)
     history = HistoricalRecords()
+
+    objects = TrajectoryPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date", "pk"]
@@ -280,7 +286,7 @@ class Placement(models.Model):
                 "end": _date(trajectory.end_date)}
 
 
-class HoursStep(models.Model):
+class HoursStep(ScopedModel):
     """A step in a werk-zorgtraject's weekly hours, built up according to the client's draagkracht."""
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="hours_steps",
@@ -288,6 +294,8 @@ class HoursStep(models.Model):
     from_date = models.DateField(_("from"))
     hours_per_week = models.PositiveSmallIntegerField(_("hours a week"), validators=[MinValueValidator(1)])
     history = HistoricalRecords()
+
+    objects = TrajectoryPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["from_date"]
@@ -323,7 +331,7 @@ class HoursStep(models.Model):
             raise ValidationError(errors)
 
 
-class Goal(models.Model):
+class Goal(ScopedModel):
     """A goal of the trajectory's action plan (the GPMI habit)."""
 
     class State(models.TextChoices):
@@ -339,6 +347,8 @@ class Goal(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = TrajectoryPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("goal")
@@ -348,7 +358,7 @@ class Goal(models.Model):
         return self.description
 
 
-class Evaluation(models.Model):
+class Evaluation(ScopedModel):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="evaluations",
                                    verbose_name=_("trajectory"))
     date = models.DateField(_("date"))
@@ -357,6 +367,8 @@ class Evaluation(models.Model):
                                verbose_name=_("author"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = TrajectoryPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-created_at"]
