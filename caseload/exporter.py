@@ -14,11 +14,11 @@ from .importer import COLUMNS
 
 def caseload_rows(organisation):
     """The rows, in a stable order, with two queries whatever the size."""
-    trajectories = (Trajectory.objects.filter(client__organisation=organisation)
+    trajectories = (Trajectory.objects.of_organisation(organisation)
                     .select_related("client__counsellor")
                     .order_by("client__national_number", "start_date", "type", "pk"))
     first_employer = {}
-    for placement in (Placement.objects.filter(trajectory__client__organisation=organisation)
+    for placement in (Placement.objects.of_organisation(organisation)
                       .select_related("employer").order_by("trajectory_id", "start_date", "pk")):
         first_employer.setdefault(placement.trajectory_id, placement.employer)
     rows = []

@@ -123,11 +123,11 @@ class Planner:
         self.organisation, self.table = organisation, table
         self.today = today or timezone.localdate()
         self.plan = Plan(organisation=organisation, today=self.today)
-        self.clients = {c.national_number: c for c in Client.objects.filter(organisation=organisation)}
-        self.counsellors = {email.lower(): pk for pk, email in User.objects.filter(
-            organisation=organisation, role__in=CASE_FILE_ROLES, is_active=True).values_list("pk", "email")}
+        self.clients = {c.national_number: c for c in Client.objects.of_organisation(organisation)}
+        self.counsellors = {email.lower(): pk for pk, email in User.objects.of_organisation(
+            organisation).filter(role__in=CASE_FILE_ROLES, is_active=True).values_list("pk", "email")}
         self.trajectories = {}
-        for trajectory in Trajectory.objects.filter(client__organisation=organisation).select_related("client"):
+        for trajectory in Trajectory.objects.of_organisation(organisation).select_related("client"):
             self.trajectories[(trajectory.client.national_number, trajectory.type, trajectory.start_date)] = trajectory
 
     def problem(self, row, column, message):
@@ -276,8 +276,8 @@ class Planner:
     def _check_employers(self):
         """One employer per name in the file and in the organisation: a name may not come with two
         KBO numbers, nor with another KBO than the stored employer of that name."""
-        stored = {name.lower(): kbo for name, kbo in Employer.objects.filter(
-            organisation=self.organisation).values_list("name", "kbo_number")}
+        stored = {name.lower(): kbo for name, kbo in Employer.objects.of_organisation(
+            self.organisation).values_list("name", "kbo_number")}
         seen = {}
         for row in self.plan.rows:
             if not row.employer_name:
@@ -403,8 +403,8 @@ def apply_import(plan, *, by):
                municipality=row.municipality, leefloon_category=row.category, counsellor_id=row.counsellor_id,
                status=Client.Status.ACTIVE)
         for number, row in ((n, first_rows[n]) for n in plan.new_clients)], Client, default_user=by)
-    clients = {c.national_number: c for c in Client.objects.filter(organisation=organisation,
-                                                                   national_number__in=list(first_rows))}
+    clients = {c.national_number: c for c in Client.objects.of_organisation(organisation).filter(
+        national_number__in=list(first_rows))}
     # Who holds each new file from now; an imported caseload is not news to its counsellors.
     now = timezone.now()
     Assignment.objects.bulk_create(
@@ -423,7 +423,7 @@ def apply_import(plan, *, by):
 def _employers(organisation, rows, by):
     """Employers by KBO number when it is known, else by name (case-insensitive; the planner made
     sure a name has one KBO); missing ones created, with their history."""
-    existing = list(Employer.objects.filter(organisation=organisation).annotate(lower_name=Lower("name")))
+    existing = list(Employer.objects.of_organisation(organisation).annotate(lower_name=Lower("name")))
     by_kbo = {e.kbo_number: e for e in existing if e.kbo_number}
     by_name = {e.lower_name: e for e in existing}
 

@@ -13,5 +13,5 @@ KEEP_UNCONFIRMED = datetime.timedelta(days=1)
 
 @shared_task(acks_late=True)
 def forget_abandoned_uploads():
-    deleted, _by_model = Upload.objects.filter(uploaded_at__lt=timezone.now() - KEEP_UNCONFIRMED).delete()
+    deleted, _by_model = Upload.objects.unscoped().filter(uploaded_at__lt=timezone.now() - KEEP_UNCONFIRMED).delete()
     return deleted

@@ -88,9 +88,9 @@ def _m2m_snapshots(history_model, records):
 def client_related_names(organisation_id):
     """Names for the ids a client's history rows store, fetched once per page, not per change."""
     return {
-        "counsellor": {user.pk: str(user) for user in User.objects.filter(organisation_id=organisation_id)},
-        "competences": dict(Competence.objects.filter(organisation_id=organisation_id).values_list("pk", "name")),
-        "interests": dict(Interest.objects.filter(organisation_id=organisation_id).values_list("pk", "name")),
+        "counsellor": {user.pk: str(user) for user in User.objects.of_organisation(organisation_id)},
+        "competences": dict(Competence.objects.of_organisation(organisation_id).values_list("pk", "name")),
+        "interests": dict(Interest.objects.of_organisation(organisation_id).values_list("pk", "name")),
     }
 
 

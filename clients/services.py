@@ -72,8 +72,8 @@ def _assign(clients_and_previous, counsellor, *, by, note=""):
     """A counsellor who takes a file themselves has seen it; someone else's choice waits for them.
     A file handed on before it was opened no longer waits for the one before."""
     now = timezone.now()
-    Assignment.objects.filter(client__in=[client for client, _previous in clients_and_previous],
-                              seen_at__isnull=True).update(seen_at=now)
+    Assignment.objects.of_clients([client for client, _previous in clients_and_previous]).filter(
+        seen_at__isnull=True).update(seen_at=now)
     Assignment.objects.bulk_create(
         Assignment(client=client, previous_id=previous, counsellor=counsellor, by=by, note=note, at=now,
                    seen_at=now if by.pk == counsellor.pk else None)
@@ -83,4 +83,5 @@ def _assign(clients_and_previous, counsellor, *, by, note=""):
 def assignment_seen(client, user):
     """The counsellor opened the file: it is no longer "recently assigned" to them."""
     if user.pk == client.counsellor_id:
-        Assignment.objects.filter(client=client, counsellor=user, seen_at__isnull=True).update(seen_at=timezone.now())
+        Assignment.objects.of_client(client).filter(counsellor=user, seen_at__isnull=True).update(
+            seen_at=timezone.now())

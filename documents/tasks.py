@@ -19,7 +19,7 @@ def remove_orphan_files():
     storage = documents_storage()
     if not storage.exists(ROOT):
         return 0
-    known = set(Document.objects.values_list("file", flat=True))
+    known = set(Document.objects.unscoped().values_list("file", flat=True))
     cutoff = timezone.now() - GRACE
     removed = 0
     for folder in storage.listdir(ROOT)[0]:

@@ -76,7 +76,7 @@ class Match:
 
 def client_profiles(organisation, only=None):
     """Profiles of the organisation's clients with an open case file, in five queries."""
-    clients = Client.objects.filter(organisation=organisation).exclude(status=Client.Status.CLOSED)
+    clients = Client.objects.of_organisation(organisation).exclude(status=Client.Status.CLOSED)
     if only is not None:
         clients = clients.filter(pk__in=only)
     profiles = {
@@ -100,12 +100,11 @@ def client_profiles(organisation, only=None):
     for client_id, term_id, name in linked(Client.interests.through, "interest"):
         if client_id in profiles:
             profiles[client_id].interests[term_id] = name
-    barriers = Barrier.objects.filter(client__organisation=organisation).values_list("client_id", "category")
+    barriers = Barrier.objects.of_organisation(organisation).values_list("client_id", "category")
     for client_id, category in barriers:
         if client_id in profiles:
             profiles[client_id].barriers.append(category)
-    occupying = Trajectory.objects.filter(client__organisation=organisation, type__in=OCCUPYING_TYPES,
-                                          status__in=OPEN)
+    occupying = Trajectory.objects.of_organisation(organisation).filter(type__in=OCCUPYING_TYPES, status__in=OPEN)
     type_labels = dict(TrajectoryType.choices)
     for client_id, trajectory_type, status in occupying.values_list("client_id", "type", "status"):
         if client_id in profiles:
@@ -256,9 +255,14 @@ def _ranked(matches, label=lambda m: m.client.name, pk=lambda m: m.client.pk):
 
 # Both ways ---------------------------------------------------------------------------------
 
+def one_workplace(workplace):
+    """A workplace (read through a scope) as a queryset, to load its profile or count its places."""
+    return Workplace.objects.of_organisation(workplace.employer.organisation_id).filter(pk=workplace.pk)
+
+
 def clients_for_workplace(workplace):
     """(ranked matches, excluded matches) of the organisation's clients for one workplace."""
-    [profile] = workplace_profiles(Workplace.objects.filter(pk=workplace.pk))
+    [profile] = workplace_profiles(one_workplace(workplace))
     return _ranked(match(client, profile) for client in client_profiles(workplace.employer.organisation))
 
 
@@ -267,7 +271,7 @@ def workplaces_for_client(client):
     [profile] = client_profiles(client.organisation, only=[client.pk]) or [None]
     if profile is None:
         return [], []
-    workplaces = workplace_profiles(Workplace.objects.open().filter(employer__organisation=client.organisation))
+    workplaces = workplace_profiles(Workplace.objects.of_organisation(client.organisation_id).open())
     matches = []
     for workplace in workplaces:
         result = match(profile, workplace)

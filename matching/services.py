@@ -3,7 +3,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from employers.models import Workplace
 from trajectories import services as trajectory_services
 from trajectories.rules import TrajectoryType
 
@@ -15,13 +14,13 @@ def placement_propose(*, client, workplace, by, start_date):
     """From a match to a proposal in one step: a TWE registered (aangemeld) for the client, with
     its placement at this workplace; the counsellor starts it when the client begins. The match
     is checked again here, so a stale page, a double click or a crafted request changes nothing."""
-    Client.objects.select_for_update().filter(pk=client.pk).first()  # one proposal at a time per client
+    Client.objects.of_client(client).select_for_update().first()  # one proposal at a time per client
     if not workplace.is_open or not workplace.employer.active:
         raise ValidationError(_("This workplace is not open."))
     profiles = ranking.client_profiles(client.organisation, only=[client.pk])
     if not profiles:
         raise ValidationError(_("This case file is closed."))
-    [place] = ranking.workplace_profiles(Workplace.objects.filter(pk=workplace.pk))
+    [place] = ranking.workplace_profiles(ranking.one_workplace(workplace))
     result = ranking.match(profiles[0], place)
     if result.excluded:
         raise ValidationError(result.excluded)

@@ -77,9 +77,9 @@ MIDDLEWARE = [
 ]
 
 # A view's query on client or organisation data that does not say whose data it reads (visible_to,
-# editable_by, of_organisation, unscoped: organisations.scoping) raises UnscopedQuery. Off until every
-# view is converted; DJANGO_SCOPE_GUARD=true tries it.
-SCOPE_GUARD = env.bool("DJANGO_SCOPE_GUARD", default=False)
+# editable_by, of_organisation, unscoped: organisations.scoping) raises UnscopedQuery: a forgotten
+# filter is an error page, never another OCMW's rows. DJANGO_SCOPE_GUARD=false turns it off.
+SCOPE_GUARD = env.bool("DJANGO_SCOPE_GUARD", default=True)
 
 ROOT_URLCONF = "ocmw_activation.urls"
 WSGI_APPLICATION = "ocmw_activation.wsgi.application"

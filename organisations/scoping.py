@@ -281,6 +281,18 @@ class CaseFileQuerySet(ScopedQuerySet):
         prefix = f"{self.client_path}__" if self.client_path else ""
         return self._scoped(self.filter(user.editable_clients_filter(prefix)), "editable_by")
 
+    def of_client(self, client):
+        """The rows of one case file that was itself read through a scope (client_for,
+        visible_to): what hangs under it is scoped by it, as a related manager is."""
+        return self.of_clients([client])
+
+    def of_clients(self, clients):
+        """The rows of these case files (instances read through a scope, or a scoped queryset)."""
+        if not self.client_path:  # the case files themselves
+            clients = clients if isinstance(clients, models.QuerySet) else [client.pk for client in clients]
+            return self._scoped(self.filter(pk__in=clients), "client")
+        return self._scoped(self.filter(**{f"{self.client_path}__in": clients}), "client")
+
 
 class ScopedModel(models.Model):
     """Base of the models read through a ScopedQuerySet. Validation looks at other rows for the

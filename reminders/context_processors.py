@@ -8,4 +8,4 @@ def open_reminders(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.works_with_case_files:
         return {}
-    return {"open_reminder_count": Reminder.objects.for_user(user).open_on(timezone.localdate()).count()}
+    return {"open_reminder_count": Reminder.objects.visible_to(user).open_on(timezone.localdate()).count()}

@@ -50,7 +50,7 @@ def _recipients(pending):
 
 def send_digests(day):
     """Send the day's digests; returns how many were sent. Nothing new, no e-mail."""
-    by_person = _recipients(Reminder.objects.open_on(day).filter(digest__isnull=True))
+    by_person = _recipients(Reminder.objects.unscoped().open_on(day).filter(digest__isnull=True))
     people = User.objects.in_bulk(list(by_person))
     sent = 0
     for person_id, reminder_ids in sorted(by_person.items()):
@@ -60,7 +60,7 @@ def send_digests(day):
         digest = _claim(user, day)
         if digest is None:
             continue
-        Reminder.objects.filter(pk__in=reminder_ids, digest__isnull=True).update(digest=digest)
+        Reminder.objects.unscoped().filter(pk__in=reminder_ids, digest__isnull=True).update(digest=digest)
         faults.pause("claimed")
         reminders = list(digest.reminders.select_related("client", "trajectory", "agreement__employer"))
         try:

@@ -121,7 +121,7 @@ def no_contact(organisation, day, setting):
     running = Trajectory.objects.filter(client=OuterRef("pk"), status=Status.LOPEND)
     last_contact = ContactMoment.objects.filter(client=OuterRef("pk")).order_by("-date").values("date")[:1]
     running_since = running.order_by("start_date").values("start_date")[:1]
-    rows = (Client.objects.filter(Exists(running.filter(start_date__lte=since)), organisation=organisation)
+    rows = (Client.objects.of_organisation(organisation).filter(Exists(running.filter(start_date__lte=since)))
             .order_by().annotate(last_contact=Subquery(last_contact), running_since=Subquery(running_since))
             .filter(Q(last_contact__lte=since) | Q(last_contact__isnull=True))
             .values("pk", "last_contact", "running_since"))
@@ -137,7 +137,7 @@ def no_contact(organisation, day, setting):
 
 def agreement_ending(organisation, day, setting):
     """7. An employer's cooperation agreement ends within N days; for the head of service."""
-    rows = Agreement.objects.filter(employer__organisation=organisation, end_date__gte=day,
+    rows = Agreement.objects.of_organisation(organisation).filter(end_date__gte=day,
                                     end_date__lte=day + datetime.timedelta(days=setting.days)).values(
         "pk", "end_date")
     return [Due(subject=f"overeenkomst:{row['pk']}", agreement_id=row["pk"], due_date=row["end_date"],
@@ -157,7 +157,7 @@ ORGANISATION_RULES = {Rule.NO_CONTACT: no_contact, Rule.AGREEMENT_ENDING: agreem
 def due_reminders(organisation, day):
     """{rule: [Due]} for one organisation as of `day`."""
     settings = settings_for(organisation)
-    trajectories = Trajectory.objects.filter(client__organisation=organisation).order_by()  # no sort needed
+    trajectories = Trajectory.objects.of_organisation(organisation).order_by()  # no sort needed
     found = {}
     for rule in Rule:
         setting = settings[rule]
@@ -181,8 +181,8 @@ def create_reminders(organisation, found):
     created = {rule: 0 for rule in found}
     if not dues:
         return created
-    existing = set(Reminder.objects.filter(organisation=organisation,
-                                           due_date__gte=min(due.due_date for _rule, due in dues))
+    existing = set(Reminder.objects.of_organisation(organisation).filter(
+        due_date__gte=min(due.due_date for _rule, due in dues))
                    .values_list("rule", "subject", "due_date"))
     new = [(rule, due) for rule, due in dues if (rule, due.subject, due.due_date) not in existing]
     if not new:
@@ -193,7 +193,7 @@ def create_reminders(organisation, found):
                   client_id=due.client_id, trajectory_id=due.trajectory_id, agreement_id=due.agreement_id,
                   detail=due.detail, created_at=stamp) for rule, due in new],
         ignore_conflicts=True, batch_size=2000)
-    inserted = (Reminder.objects.filter(organisation=organisation, created_at=stamp).values("rule")
+    inserted = (Reminder.objects.of_organisation(organisation).filter(created_at=stamp).values("rule")
                 .annotate(n=Count("pk")).values_list("rule", "n"))
     created.update(dict(inserted))
     return created

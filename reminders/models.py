@@ -88,10 +88,6 @@ class ReminderQuerySet(ScopedQuerySet):
     def editable_by(self, user):
         return self.visible_to(user)
 
-    def for_user(self, user):
-        """The reminders for `user`: visible_to(user)."""
-        return self.visible_to(user)
-
     def open_on(self, day):
         return self.filter(models.Q(status=Reminder.Status.OPEN) | models.Q(
             status=Reminder.Status.SNOOZED, snoozed_until__lte=day))

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
-from clients.models import Client
 from trajectories.rules import RUNNING, Outcome, Status, TrajectoryType
 
 from .dashboard import open_files, overdue, scope
@@ -99,20 +98,20 @@ def ended_behind(*, trajectories, year, params, **_rest):
                   _trajectories(trajectories, year_sets(trajectories, year).ended_in[month]))
 
 
-def followed_behind(*, organisation, trajectories, year, params, **_rest):
+def followed_behind(*, organisation, clients, trajectories, year, params, **_rest):
     trajectory_type = _choice(params, "type", TrajectoryType.values)
     followed = year_sets(trajectories, year).followed[organisation.pk, trajectory_type]
     return Behind("clients", _("Followed in %(year)s: %(type)s") % {
-        "year": year, "type": TrajectoryType(trajectory_type).label}, Client.objects.filter(pk__in=followed))
+        "year": year, "type": TrajectoryType(trajectory_type).label}, clients.filter(pk__in=followed))
 
 
-def outcome_behind(*, organisation, trajectories, year, params, **_rest):
+def outcome_behind(*, organisation, clients, trajectories, year, params, **_rest):
     trajectory_type = _choice(params, "type", TrajectoryType.values)
     outcome = _choice(params, "uitkomst", Outcome.values)
     chosen = year_sets(trajectories, year).outcomes[organisation.pk, trajectory_type, outcome]
     return Behind("clients", _("%(type)s ended in %(year)s with outcome %(outcome)s") % {
         "type": TrajectoryType(trajectory_type).label, "year": year, "outcome": Outcome(outcome).label},
-        Client.objects.filter(pk__in=chosen))
+        clients.filter(pk__in=chosen))
 
 
 def employers_behind(*, organisation, year, counsellor, params, **_rest):

@@ -56,9 +56,9 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
 def scope(organisation, counsellor=None):
     """(clients, trajectories, reminders) a dashboard counts: the organisation's, or those of one
     counsellor's clients. The lists behind the figures (behind.py) start from the same."""
-    clients = Client.objects.filter(organisation=organisation)
-    trajectories = Trajectory.objects.filter(client__organisation=organisation).order_by()
-    reminders = Reminder.objects.filter(organisation=organisation)
+    clients = Client.objects.of_organisation(organisation)
+    trajectories = Trajectory.objects.of_organisation(organisation).order_by()
+    reminders = Reminder.objects.of_organisation(organisation)
     if counsellor is not None:
         clients = clients.filter(counsellor=counsellor)
         trajectories = trajectories.filter(client__counsellor=counsellor)
@@ -80,8 +80,8 @@ def comparison(organisations, year):
     definitions as their own dashboards, in five queries whatever the number of members."""
     since = timezone.localdate() - datetime.timedelta(days=30)
 
-    def per_organisation(queryset, path, **filters):
-        return dict(queryset.filter(**{f"{path}__in": organisations}, **filters).order_by().values(path)
+    def per_organisation(queryset, path):
+        return dict(queryset.of_organisations(organisations).order_by().values(path)
                     .annotate(n=Count("pk")).values_list(path, "n"))
 
     open_files = per_organisation(Client.objects.exclude(status=Client.Status.CLOSED), "organisation")

@@ -14,7 +14,7 @@ from .yearly import busiest, partner_employers, yearly_figures, yearly_summary
 
 
 def report_context(organisation, year):
-    summary = yearly_summary(Trajectory.objects.filter(client__organisation=organisation), year, organisation)
+    summary = yearly_summary(Trajectory.objects.of_organisation(organisation), year, organisation)
     figures, durations, months = summary["figures"], summary["durations"], summary["months"]
     previous = yearly_figures(organisation, year - 1)
     employers = partner_employers(organisation, year)

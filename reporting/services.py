@@ -26,7 +26,7 @@ def request_report(organisation, year, user):
     this_year = timezone.localdate().year
     if not 2000 <= year <= this_year:
         raise ValidationError({"year": _("Choose a year between 2000 and %(year)s.") % {"year": this_year}})
-    pending = YearlyReport.objects.pending().filter(organisation=organisation, year=year)
+    pending = YearlyReport.objects.of_organisation(organisation).pending().filter(year=year)
     pending.filter(_left_behind()).update(
         state=YearlyReport.State.FAILED, finished_at=timezone.now(),
         failure=_("Making the report was interrupted (the background worker stopped). It was asked again."))
@@ -55,7 +55,7 @@ def _claim(report_id):
     render (done, or being rendered by a live worker). A rendering left behind is taken up again."""
     now = timezone.now()
     stale = Q(state=YearlyReport.State.RENDERING, started_at__lt=now - STALE_RENDERING)
-    claimed = YearlyReport.objects.filter(Q(state=YearlyReport.State.QUEUED) | stale, pk=report_id).update(
+    claimed = YearlyReport.objects.unscoped().filter(Q(state=YearlyReport.State.QUEUED) | stale, pk=report_id).update(
         state=YearlyReport.State.RENDERING, started_at=now, failure="")
     return now if claimed else None
 
@@ -67,8 +67,9 @@ def render_report(report_id):
     claimed_at = _claim(report_id)
     if claimed_at is None:
         return None
-    report = YearlyReport.objects.select_related("organisation").get(pk=report_id)
-    ours = YearlyReport.objects.filter(pk=report_id, state=YearlyReport.State.RENDERING, started_at=claimed_at)
+    report = YearlyReport.objects.unscoped().select_related("organisation").get(pk=report_id)
+    ours = YearlyReport.objects.unscoped().filter(pk=report_id, state=YearlyReport.State.RENDERING,
+                                                  started_at=claimed_at)
     try:
         content, figures = render_pdf_and_figures(report.organisation, report.year)
         name = report.pdf.storage.save(report.pdf.field.generate_filename(report, report.filename),
@@ -84,7 +85,7 @@ def render_report(report_id):
 
 
 def schepen_recipients(organisation):
-    return list(User.objects.filter(organisation=organisation, role=Role.ALDERMAN, is_active=True)
+    return list(User.objects.of_organisation(organisation).filter(role=Role.ALDERMAN, is_active=True)
                 .exclude(email="").order_by("last_name", "first_name"))
 
 
@@ -104,18 +105,18 @@ def email_report(report_id):
     """Send the finished report once to every active schepen of its organisation, with the PDF attached.
     The sending is claimed first, so a double click or a task delivered twice sends one e-mail; a send
     that fails gives the claim back for the retry."""
-    report = YearlyReport.objects.select_related("organisation").get(pk=report_id)
+    report = YearlyReport.objects.unscoped().select_related("organisation").get(pk=report_id)
     if report.emailed_at:  # sent already: a double click, or this task delivered again
         return None
     check_can_email(report)
     recipients = [person.email for person in schepen_recipients(report.organisation)]
-    if not YearlyReport.objects.filter(pk=report_id, emailed_at__isnull=True).update(
+    if not YearlyReport.objects.unscoped().filter(pk=report_id, emailed_at__isnull=True).update(
             emailed_at=timezone.now(), emailed_to=", ".join(recipients)):
         return None
     try:
         _message(report, recipients).send()
     except Exception:
-        YearlyReport.objects.filter(pk=report_id).update(emailed_at=None, emailed_to="")
+        YearlyReport.objects.unscoped().filter(pk=report_id).update(emailed_at=None, emailed_to="")
         raise
     report.refresh_from_db()
     return report

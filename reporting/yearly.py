@@ -32,7 +32,7 @@ def yearly_figures(organisation, year):
 def yearly_figures_by_organisation(organisations, year):
     """{organisation pk: the CONTRACTS.md figures} in one query, whatever the number of organisations."""
     return _figures(organisations, year, year_sets(
-        Trajectory.objects.filter(client__organisation__in=organisations), year))
+        Trajectory.objects.of_organisations(organisations), year))
 
 
 def yearly_summary(trajectories, year, organisation=None):
@@ -133,7 +133,7 @@ def partner_employers(organisation, year, counsellor=None):
     whether it is a new partner (no such placement before the year). One query. With a counsellor:
     the placements of that counsellor's clients only."""
     first, last = year_bounds(year)
-    placements = Placement.objects.filter(TrajectoryEvent.started_exists("trajectory"))
+    placements = Placement.objects.of_organisation(organisation).filter(TrajectoryEvent.started_exists("trajectory"))
     earlier = placements.filter(employer=OuterRef("pk"), start_date__lt=first)
     # The placement and its trajectory both reach into the year (an open placement of a trajectory
     # that ended earlier is not work in the year).
@@ -143,7 +143,7 @@ def partner_employers(organisation, year, counsellor=None):
                & (Q(placements__trajectory__end_date__isnull=True) | Q(placements__trajectory__end_date__gte=first)))
     if counsellor is not None:
         in_year &= Q(placements__trajectory__client__counsellor=counsellor)
-    rows = (Employer.objects.filter(organisation=organisation, kind=Employer.Kind.PARTNER).filter(in_year)
+    rows = (Employer.objects.of_organisation(organisation).filter(kind=Employer.Kind.PARTNER).filter(in_year)
             .annotate(placed=Count("placements__trajectory__client", distinct=True),
                       to_work=Count("placements__trajectory__client", distinct=True, filter=Q(
                           placements__trajectory__outcome=Outcome.WERK,

@@ -99,7 +99,7 @@ def test_beat_creates_the_reminders_and_sends_the_digest(services_for_workers, w
         time.sleep(5)  # beat fires again twice: still one reminder, still one e-mail
     finally:
         worker.stop()
-    assert list(Reminder.objects.for_user(world.alice).values_list("rule", flat=True)) == ["geen_contact"]
+    assert list(Reminder.objects.visible_to(world.alice).values_list("rule", flat=True)) == ["geen_contact"]
     assert len(sent_mails(mails)) == 1
     assert world.alice.email in sent_mails(mails)[0].read_text()
 

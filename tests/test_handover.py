@@ -40,7 +40,8 @@ def test_the_head_hands_a_selection_over_with_a_note(world, login):
     latest = world.client.history.first()
     assert (latest.counsellor_id, latest.history_user) == (world.bob.pk, world.hilde)
     # The open reminder went along.
-    assert reminder in Reminder.objects.for_user(world.bob) and reminder not in Reminder.objects.for_user(world.alice)
+    assert reminder in Reminder.objects.visible_to(world.bob)
+    assert reminder not in Reminder.objects.visible_to(world.alice)
     history = http.get(reverse("clients:history", args=[world.client.pk])).content.decode()
     assert "Wie had het dossier" in history and NOTE in history and "overgenomen van Alice" in history
 

@@ -35,5 +35,5 @@ def test_the_steps_of_a_clients_trajectories_are_found_by_trajectory(world, no_s
 
 
 def test_the_navigation_count_of_reminders_uses_an_index(world, no_seqscan):
-    plan = Reminder.objects.for_user(world.alice).explain()
+    plan = Reminder.objects.visible_to(world.alice).explain()
     assert "Index" in plan, plan

@@ -50,7 +50,7 @@ def test_twe_ending_within_30_days_without_nazorg(world):
     assert evaluate(D(2026, 11, 30))[Rule.TWE_ENDING] == 0
     assert evaluate(D(2026, 12, 1))[Rule.TWE_ENDING] == 1
     assert reminders(Rule.TWE_ENDING) == [(f"traject:{twe.pk}", D(2026, 12, 31))]  # due on the end itself
-    assert list(Reminder.objects.for_user(world.alice)) == list(Reminder.objects.all())
+    assert list(Reminder.objects.visible_to(world.alice)) == list(Reminder.objects.all())
     assert evaluate(D(2026, 12, 2))[Rule.TWE_ENDING] == 0
 
 
@@ -121,7 +121,7 @@ def test_agreement_ending_within_60_days_goes_to_the_head(world):
     assert evaluate(D(2026, 10, 31))[Rule.AGREEMENT_ENDING] == 0
     assert evaluate(D(2026, 11, 1))[Rule.AGREEMENT_ENDING] == 1
     assert reminders(Rule.AGREEMENT_ENDING) == [(f"overeenkomst:{agreement.pk}", D(2026, 12, 31))]
-    assert Reminder.objects.for_user(world.hilde).count() == 1 and not Reminder.objects.for_user(world.alice)
+    assert Reminder.objects.visible_to(world.hilde).count() == 1 and not Reminder.objects.visible_to(world.alice)
 
 
 def test_a_switched_off_rule_creates_nothing_and_thresholds_are_per_organisation(world):

@@ -86,8 +86,8 @@ class TestDigest:
         item = reminder(world, world.alice)
         world.client.counsellor = world.bob
         world.client.save()
-        assert list(Reminder.objects.for_user(world.bob)) == [item]
-        assert not Reminder.objects.for_user(world.alice).exists()
+        assert list(Reminder.objects.visible_to(world.bob)) == [item]
+        assert not Reminder.objects.visible_to(world.alice).exists()
         world.bob.role = "schepen"
         world.bob.save()
         digest.send_digests(TODAY)

@@ -112,8 +112,8 @@ def test_the_setting_comes_from_the_environment():
     from .test_settings import manage
 
     code = "from django.conf import settings; print(settings.SCOPE_GUARD)"
-    assert manage("shell", "-c", code).stdout.split()[-1] == "False"
-    assert manage("shell", "-c", code, DJANGO_SCOPE_GUARD="true").stdout.split()[-1] == "True"
+    assert manage("shell", "-c", code).stdout.split()[-1] == "True"
+    assert manage("shell", "-c", code, DJANGO_SCOPE_GUARD="false").stdout.split()[-1] == "False"
 
 
 # The guard -----------------------------------------------------------------------------------
@@ -232,8 +232,8 @@ def test_an_upload_is_visible_to_the_head_who_uploaded_it_only(rows):
 
 
 def test_a_reminder_is_visible_to_whom_it_is_for(rows):
-    """Reminder.for_user, as it was: the client's counsellor; the head for an agreement or a client
-    without an active counsellor. `for_user` stays as a name for visible_to."""
+    """Reminder.visible_to, as for_user was: the client's counsellor; the head for an agreement or a client
+    without an active counsellor. It was called for_user."""
     about_client = Reminder.objects.get(organisation=rows.menen, rule=Rule.NO_CONTACT)
     about_agreement = Reminder.objects.get(organisation=rows.menen, rule=Rule.AGREEMENT_ENDING)
     expected = {"alice": {about_client.pk}, "hilde": {about_agreement.pk}, "bob": set(), "sam": set(),
@@ -241,7 +241,7 @@ def test_a_reminder_is_visible_to_whom_it_is_for(rows):
     with scope_guard():
         for name, reminders in expected.items():
             assert pks(Reminder.objects.visible_to(getattr(rows, name))) == reminders, name
-            assert pks(Reminder.objects.for_user(getattr(rows, name))) == reminders, name
+            assert pks(Reminder.objects.visible_to(getattr(rows, name))) == reminders, name
             assert pks(Reminder.objects.editable_by(getattr(rows, name))) == reminders, name
         assert not pks(Reminder.objects.visible_to(AnonymousUser()))
         assert len(pks(Reminder.objects.visible_to(rows.oscar) | Reminder.objects.visible_to(rows.olga))) == 2
@@ -333,7 +333,7 @@ def test_chained_querysets_stay_scoped(rows):
         assert Trajectory.objects.visible_to(alice).running().get() == rows.trajectory
         assert Trajectory.objects.running().visible_to(alice).get() == rows.trajectory  # scoped at the end
         assert Workplace.objects.visible_to(alice).open().search("magazijnier").count() == 1
-        assert Reminder.objects.for_user(alice).open_on(TODAY).count() == 1
+        assert Reminder.objects.visible_to(alice).open_on(TODAY).count() == 1
         assert Document.objects.readable_by(alice, rows.client).count() == 1
         assert Trajectory.objects.visible_to(alice).filter(client__in=clients).update(description="x") == 1
 

@@ -246,7 +246,7 @@ def test_a_step_saved_by_someone_else_in_the_same_moment_gets_a_dutch_page(world
 
     def loaded_then_changed_elsewhere(client, pk):
         trajectory = real(client, pk)
-        Trajectory.objects.get(pk=pk).save()  # someone else's save lands in between
+        Trajectory.objects.unscoped().get(pk=pk).save()  # someone else's save lands in between
         return trajectory
 
     monkeypatch.setattr(views, "_trajectory", loaded_then_changed_elsewhere)

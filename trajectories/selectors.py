@@ -34,7 +34,7 @@ def timeline(client):
     entries += [
         TimelineEntry(date=event.date, kind="traject", title=event_title(event), author=event.by, body=event.note,
                       trajectory=event.trajectory, recorded=event.created_at)
-        for event in TrajectoryEvent.objects.filter(trajectory__client=client).select_related("trajectory", "by")
+        for event in TrajectoryEvent.objects.of_client(client).select_related("trajectory", "by")
     ]
     opened = timezone.localdate(client.created_at)
     entries.append(TimelineEntry(date=opened, kind="dossier", title=str(_("Case file opened")),

@@ -21,7 +21,7 @@ def save_unless_changed_meanwhile(form, save):
 
 def _report_conflict(form):
     model = type(form.instance)
-    current = model.objects.get(pk=form.instance.pk)
+    current = model._base_manager.get(pk=form.instance.pk)  # the row the form was opened on, as it is now
     latest = model.history.filter(id=current.pk).select_related("history_user").first()
     who = str(latest.history_user) if latest and latest.history_user else _("someone else")
     when = timezone.localtime(latest.history_date).strftime("%d/%m/%Y %H:%M") if latest else ""

@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from clients.models import Assignment, Client, ContactMoment
-from organisations.models import Role, User
+from organisations.models import User
 from reminders.engine import settings_for
 from reminders.models import Reminder, Rule
 from trajectories.models import Trajectory
@@ -23,12 +23,12 @@ def silence_days(organisation):
     return settings_for(organisation)[Rule.NO_CONTACT].days
 
 
-def _due_reminders(today):
-    return Reminder.objects.open_on(today).filter(due_date__lte=today)
+def _due_reminders(reminders, today):
+    return reminders.open_on(today).filter(due_date__lte=today)
 
 
-def _ending(today):
-    return Trajectory.objects.filter(status__in=RUNNING, planned_end_date__range=(
+def _ending(trajectories, today):
+    return trajectories.filter(status__in=RUNNING, planned_end_date__range=(
         today, today + datetime.timedelta(days=ENDING_WITHIN_DAYS)))
 
 
@@ -53,12 +53,14 @@ def for_counsellor(user, today):
     mine = Client.objects.visible_to(user).filter(counsellor=user)
     days = silence_days(organisation)
     return {
-        "reminders": first_rows(Reminder.objects.for_user(user).filter(due_date__lte=today).open_on(today)
+        "reminders": first_rows(Reminder.objects.visible_to(user).filter(due_date__lte=today).open_on(today)
                               .select_related("client", "trajectory", "agreement__employer")),
-        "ending": first_rows(_ending(today).filter(client__in=mine).select_related("client")
+        "ending": first_rows(_ending(Trajectory.objects.visible_to(user).filter(client__in=mine), today)
+                           .select_related("client")
                            .order_by("planned_end_date", "pk")),
         "silent": first_rows(_longest_silent_first(_silent(mine, today, days))),
-        "assigned": first_rows(Assignment.objects.filter(counsellor=user, seen_at__isnull=True, client__in=mine)
+        "assigned": first_rows(Assignment.objects.visible_to(user).filter(counsellor=user, seen_at__isnull=True,
+                                                                          client__in=mine)
                              .select_related("client", "previous", "by").order_by("-at", "-pk")),
         "silence_days": days,
         "ending_days": ENDING_WITHIN_DAYS,
@@ -70,7 +72,8 @@ def for_head(user, today):
     without contact, files not yet opened since they were assigned; the team's totals; and the
     reminders that are the head's own (agreements, files without an active counsellor)."""
     organisation = user.organisation
-    clients = Client.objects.filter(organisation=organisation)
+    clients = Client.objects.visible_to(user)
+    trajectories = Trajectory.objects.visible_to(user)
     days = silence_days(organisation)
 
     def per_counsellor(queryset, path):
@@ -78,13 +81,15 @@ def for_head(user, today):
 
     columns = {
         "open_files": per_counsellor(clients.exclude(status=Client.Status.CLOSED), "counsellor"),
-        "reminders": per_counsellor(_due_reminders(today).filter(organisation=organisation), "client__counsellor"),
-        "ending": per_counsellor(_ending(today).filter(client__organisation=organisation), "client__counsellor"),
+        # The team's reminders, not only the head's own (Reminder.visible_to).
+        "reminders": per_counsellor(_due_reminders(Reminder.objects.of_organisation(organisation), today),
+                                    "client__counsellor"),
+        "ending": per_counsellor(_ending(trajectories, today), "client__counsellor"),
         "silent": per_counsellor(_silent(clients, today, days), "counsellor"),
-        "assigned": per_counsellor(Assignment.objects.filter(seen_at__isnull=True, client__organisation=organisation,
-                                                             counsellor__isnull=False), "counsellor"),
+        "assigned": per_counsellor(Assignment.objects.visible_to(user).filter(seen_at__isnull=True,
+                                                                             counsellor__isnull=False), "counsellor"),
     }
-    counsellors = User.objects.filter(organisation=organisation, role=Role.COUNSELLOR).filter(
+    counsellors = User.objects.colleagues_of(user).counsellors().filter(
         Q(is_active=True) | Q(pk__in=[pk for pk in columns["open_files"] if pk]))
     rows = [{"counsellor": counsellor, **{name: values.get(counsellor.pk, 0) for name, values in columns.items()}}
             for counsellor in counsellors.order_by("first_name", "last_name")]
@@ -94,9 +99,9 @@ def for_head(user, today):
         # Agreements and files without a counsellor: a row of their own whenever it holds anything,
         # so the totals are the sum of the rows shown.
         "unassigned": {name: values.get(None, 0) for name, values in columns.items()},
-        "own_reminders": first_rows(Reminder.objects.for_user(user).filter(due_date__lte=today).open_on(today)
+        "own_reminders": first_rows(Reminder.objects.visible_to(user).filter(due_date__lte=today).open_on(today)
                                   .select_related("client", "trajectory", "agreement__employer")),
-        "running": Trajectory.objects.filter(client__organisation=organisation, status__in=RUNNING).count(),
+        "running": trajectories.running().count(),
         "silence_days": days,
         "ending_days": ENDING_WITHIN_DAYS,
     }

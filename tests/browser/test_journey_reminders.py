@@ -29,7 +29,7 @@ def test_counsellor_handles_and_snoozes_her_reminders(page, live_server, world, 
                                  start_date=today - datetime.timedelta(days=60), start=True,
                                  planned_end_date=today - datetime.timedelta(days=1))
     call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert Reminder.objects.for_user(world.alice).count() == 2
+    assert Reminder.objects.visible_to(world.alice).count() == 2
 
     log_in(page, world.alice)
     follow_up = page.get_by_role("navigation").get_by_role("link", name="Opvolging")
@@ -57,5 +57,5 @@ def test_counsellor_handles_and_snoozes_her_reminders(page, live_server, world, 
     page.get_by_role("link", name="Uitgesteld").click()
     expect(page.get_by_text("uitgesteld tot")).to_be_visible()
     shot(page, "snoozed-tab")
-    statuses = sorted(Reminder.objects.for_user(world.alice).values_list("status", flat=True))
+    statuses = sorted(Reminder.objects.visible_to(world.alice).values_list("status", flat=True))
     assert statuses == ["afgehandeld", "uitgesteld"]

@@ -1,4 +1,3 @@
-import datetime
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
@@ -47,9 +46,8 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
-        # An upload holds a whole caseload: one per person, and none older than a day.
-        Upload.objects.filter(uploaded_by=request.user).delete()
-        Upload.objects.filter(uploaded_at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
+        # An upload holds a whole caseload: one per person (the nightly task removes any older than a day).
+        Upload.objects.visible_to(request.user).delete()
         upload = Upload.objects.create(organisation=request.user.organisation, uploaded_by=request.user,
                                        filename=file.name[:200], content=file.read())
         return redirect("caseload:import_preview", pk=upload.pk)
@@ -57,7 +55,7 @@ def import_upload(request):
 
 
 def _upload_and_plan(request, pk):
-    upload = get_object_or_404(Upload, pk=pk, organisation=request.user.organisation, uploaded_by=request.user)
+    upload = get_object_or_404(Upload.objects.visible_to(request.user), pk=pk)
     try:
         return upload, plan_import(upload.organisation, bytes(upload.content), upload.filename), None
     except UnreadableFile as error:
@@ -77,8 +75,7 @@ def import_preview(request, pk):
 @head_required
 def import_confirm(request, pk):
     # One confirmation per upload: a second click waits for the first and then finds no upload.
-    get_object_or_404(Upload.objects.select_for_update(), pk=pk, organisation=request.user.organisation,
-                      uploaded_by=request.user)
+    get_object_or_404(Upload.objects.visible_to(request.user).select_for_update(), pk=pk)
     upload, plan, unreadable = _upload_and_plan(request, pk)
     if unreadable or not plan.valid:
         messages.error(request, _("This file has problems: nothing was imported."))

@@ -41,8 +41,8 @@ class ClientForm(forms.ModelForm):
         # offered, it does not silently remove it from clients at their next save.
         for name, model in (("competences", Competence), ("interests", Interest)):
             chosen = getattr(self.instance, name).all() if self.instance.pk else model.objects.none()
-            self.fields[name].queryset = model.objects.filter(
-                Q(active=True) | Q(pk__in=chosen.values("pk")), organisation=organisation)
+            self.fields[name].queryset = model.objects.visible_to(user).filter(
+                Q(active=True) | Q(pk__in=chosen.values("pk")))
         # Assigning caseloads is the head's job (DOMAIN.md).
         if user.is_head:
             self.fields["counsellor"].queryset = User.objects.colleagues_of(user).counsellors().filter(is_active=True)

@@ -68,8 +68,8 @@ class WorkplaceForm(forms.ModelForm):
         for name, model in (("required_competences", Competence), ("useful_competences", Competence),
                             ("interests", Interest)):
             chosen = getattr(self.instance, name).all() if self.instance.pk else model.objects.none()
-            self.fields[name].queryset = model.objects.filter(
-                Q(active=True) | Q(pk__in=chosen.values("pk")), organisation=organisation)
+            self.fields[name].queryset = model.objects.of_organisation(organisation).filter(
+                Q(active=True) | Q(pk__in=chosen.values("pk")))
         self.helper = form_helper(Layout(
             row("function", "hours_per_week", "capacity"), "description",
             row("required_competences", "useful_competences", "interests"),

@@ -10,11 +10,10 @@ from django.views.decorators.http import require_POST
 
 from clients import selectors as client_selectors
 from clients.models import Client
-from employers.models import Employer, Workplace
+from employers.models import Employer
 from matching import ranking, services
 from organisations.permissions import case_file_access, head_required
 from reporting.figures import employer_results
-from trajectories.models import Placement
 from trajectories.rules import RUNNING
 
 from .forms import AgreementForm, ContactPersonForm, EmployerForm, WorkplaceForm
@@ -25,8 +24,7 @@ def _employer(request, pk):
 
 
 def _workplace(request, pk, workplace_pk):
-    return get_object_or_404(Workplace.objects.select_related("employer"), pk=workplace_pk,
-                             employer=_employer(request, pk))
+    return get_object_or_404(_employer(request, pk).workplaces.select_related("employer"), pk=workplace_pk)
 
 
 @case_file_access
@@ -63,9 +61,9 @@ def employer_detail(request, pk):
         "current_agreement": next((a for a in agreements if a.is_current(today)), None),
         "workplaces": employer.workplaces.prefetch_related("required_competences", "useful_competences",
                                                            "interests").annotate(taken=ranking.taken_places()),
-        "placements": Placement.objects.filter(employer=employer).select_related(
+        "placements": employer.placements.select_related(
             "trajectory__client", "workplace").order_by("-start_date")[:100],
-        "results": employer_results([employer]).get(employer.pk, {}),
+        "results": employer_results(employer),
         "can_manage": request.user.is_head,
     })
 
@@ -164,7 +162,7 @@ def workplace_edit(request, pk, workplace_pk):
 def workplace_matches(request, pk, workplace_pk):
     workplace = _workplace(request, pk, workplace_pk)
     ranked, excluded = ranking.clients_for_workplace(workplace)
-    taken = Workplace.objects.filter(pk=workplace.pk).aggregate(taken=ranking.taken_places())["taken"]
+    taken = ranking.one_workplace(workplace).aggregate(taken=ranking.taken_places())["taken"]
     return render(request, "employers/workplace_matches.html", {
         "workplace": workplace, "employer": workplace.employer, "matches": ranked[:50], "total": len(ranked),
         "full": taken >= workplace.capacity,
@@ -176,10 +174,7 @@ def workplace_matches(request, pk, workplace_pk):
 
 def _editable_client_ids(user, ids):
     """The clients among `ids` this user may propose a placement for (own caseload, or all for the head)."""
-    clients = Client.objects.visible_to(user).filter(pk__in=ids)
-    if not user.is_head:
-        clients = clients.filter(counsellor=user)
-    return set(clients.values_list("pk", flat=True))
+    return set(Client.objects.editable_by(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 @require_POST

@@ -88,7 +88,7 @@ def vocabulary(request):
     if request.method == "POST" and form.is_valid():
         model = VOCABULARIES[form.cleaned_data["vocabulary"]]
         name = form.cleaned_data["name"]
-        if model.objects.filter(organisation=organisation, name__iexact=name).exists():
+        if model.objects.editable_by(request.user).filter(name__iexact=name).exists():
             form.add_error("name", _("“%(name)s” is already on this list.") % {"name": name})
         else:
             model.objects.create(organisation=organisation, name=name)
@@ -96,8 +96,8 @@ def vocabulary(request):
             return redirect("vocabulary")
     return render(request, "organisations/vocabulary.html", {
         "form": form,
-        "competences": Competence.objects.filter(organisation=organisation),
-        "interests": Interest.objects.filter(organisation=organisation),
+        "competences": Competence.objects.editable_by(request.user),
+        "interests": Interest.objects.editable_by(request.user),
     })
 
 
@@ -121,7 +121,7 @@ def vocabulary_toggle(request, vocabulary, pk):
     model = VOCABULARIES.get(vocabulary)
     if model is None:
         return redirect("vocabulary")
-    term = get_object_or_404(model, pk=pk, organisation=request.user.organisation)
+    term = get_object_or_404(model.objects.editable_by(request.user), pk=pk)
     term.active = not term.active
     term.save(update_fields=["active"])
     return redirect("vocabulary")

@@ -18,7 +18,7 @@ TABS = {"open": gettext_lazy("Open"), "uitgesteld": gettext_lazy("Snoozed"), "af
 def reminder_list(request):
     today = timezone.localdate()
     tab = request.GET.get("tab", "open")
-    reminders = Reminder.objects.for_user(request.user).select_related(
+    reminders = Reminder.objects.visible_to(request.user).select_related(
         "client__counsellor", "trajectory", "agreement__employer")
     if tab == "uitgesteld":
         reminders = reminders.filter(status=Reminder.Status.SNOOZED, snoozed_until__gt=today)
@@ -34,7 +34,7 @@ def reminder_list(request):
 
 
 def _own_reminder(request, pk):
-    return get_object_or_404(Reminder.objects.for_user(request.user), pk=pk)
+    return get_object_or_404(Reminder.objects.visible_to(request.user), pk=pk)
 
 
 @require_POST

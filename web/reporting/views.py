@@ -72,8 +72,8 @@ def _dashboard_counsellor(request):
 
 
 def _report(request, pk):
-    return get_object_or_404(YearlyReport.objects.select_related("requested_by", "organisation"),
-                             pk=pk, organisation=request.user.organisation)
+    return get_object_or_404(YearlyReport.objects.visible_to(request.user).select_related(
+        "requested_by", "organisation"), pk=pk)
 
 
 @organisation_figures_access
@@ -93,7 +93,7 @@ def report_list(request):
                 if not created:
                     messages.info(request, _("The report for %(year)s is already being made.") % {"year": report.year})
                 return redirect(report)
-    reports = YearlyReport.objects.filter(organisation=request.user.organisation).select_related("requested_by")
+    reports = YearlyReport.objects.visible_to(request.user).select_related("requested_by")
     return render(request, "reporting/report_list.html", {"form": form, "reports": reports})
 
 

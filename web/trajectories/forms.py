@@ -10,7 +10,7 @@ from web.forms import DateInput, form_helper, polish_choices, row
 
 
 def employers_of(organisation):
-    return Employer.objects.filter(organisation=organisation, active=True)
+    return Employer.objects.of_organisation(organisation).filter(active=True)
 
 
 class TrajectoryForm(forms.ModelForm):
@@ -119,7 +119,7 @@ class PlacementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         organisation = self.instance.trajectory.client.organisation
         self.fields["employer"].queryset = employers_of(organisation)
-        self.fields["workplace"].queryset = Workplace.objects.filter(employer__organisation=organisation)
+        self.fields["workplace"].queryset = Workplace.objects.of_organisation(organisation)
         self.fields["workplace"].help_text = _("Optional: the workplace (werkpost) of that employer.")
         polish_choices(self)
         self.helper = form_helper(Layout(row("employer", "workplace"), row("function", "hours_per_week"),

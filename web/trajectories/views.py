@@ -241,7 +241,7 @@ def hours_step_remove(request, client_pk, pk, step_pk):
 @case_file_access
 def goal_update(request, client_pk, pk, goal_pk):
     client = client_selectors.editable_client_for(request.user, client_pk)
-    goal = get_object_or_404(Goal, pk=goal_pk, trajectory=_trajectory(client, pk))
+    goal = get_object_or_404(_trajectory(client, pk).goals, pk=goal_pk)
     if request.POST.get("state") not in Goal.State.values:
         messages.error(request, _("Choose open, reached or not reached."))
     else:
