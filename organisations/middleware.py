@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from celery import signals
 from concurrency.exceptions import RecordModifiedError
 from django.conf import settings
 from django.contrib import messages
@@ -121,23 +120,3 @@ class ScopeGuardMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if getattr(settings, "SCOPE_GUARD", False) and "admin" not in request.resolver_match.app_names:
             scoping.start_guard()
-
-
-# A Celery task works outside any request, also when it runs in-process within one (no broker, as in
-# the demo: a task queued on commit runs before the response): the guard is off for it, as in a
-# worker. Tasks scope their own queries (of_organisation, unscoped).
-_tasks_unguarded = {}
-
-
-@signals.task_prerun.connect(weak=False)
-def _task_runs_unguarded(task_id=None, **kwargs):
-    unguarded = scoping.unguarded()
-    unguarded.__enter__()
-    _tasks_unguarded[task_id] = unguarded
-
-
-@signals.task_postrun.connect(weak=False)
-def _task_done(task_id=None, **kwargs):
-    unguarded = _tasks_unguarded.pop(task_id, None)
-    if unguarded is not None:
-        unguarded.__exit__(None, None, None)

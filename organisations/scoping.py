@@ -30,6 +30,7 @@ that carries the user's rule, not a global "current organisation".
 import contextlib
 from contextvars import ContextVar
 
+from celery import signals
 from django.db import models
 from django.db.models.query import EmptyQuerySet
 from simple_history.models import HistoricalRecords
@@ -84,6 +85,24 @@ def end_guard(previous):
 
 def current_guard():
     return _guard.get()
+
+
+# A Celery task works outside any request, also when it runs in-process within one (no broker, as in
+# the demo: a task queued on commit runs before the response): the guard is off for it, as in a
+# worker. Tasks scope their own queries (of_organisation, unscoped).
+_tasks_unguarded = {}
+
+
+@signals.task_prerun.connect(weak=False)
+def _task_runs_unguarded(task_id=None, **kwargs):
+    _tasks_unguarded[task_id] = _guard.set(None)
+
+
+@signals.task_postrun.connect(weak=False)
+def _task_done(task_id=None, **kwargs):
+    token = _tasks_unguarded.pop(task_id, None)
+    if token is not None:
+        _guard.reset(token)
 
 
 def _refuse(queryset):
