@@ -133,7 +133,8 @@ def partner_employers(organisation, year, counsellor=None):
     whether it is a new partner (no such placement before the year). One query. With a counsellor:
     the placements of that counsellor's clients only."""
     first, last = year_bounds(year)
-    placements = Placement.objects.of_organisation(organisation).filter(TrajectoryEvent.started_exists("trajectory"))
+    # Only a subquery, correlated on the (scoped) employer: it needs no join to the organisation.
+    placements = Placement.objects.filter(TrajectoryEvent.started_exists("trajectory"))
     earlier = placements.filter(employer=OuterRef("pk"), start_date__lt=first)
     # The placement and its trajectory both reach into the year (an open placement of a trajectory
     # that ended earlier is not work in the year).
