@@ -40,17 +40,12 @@ class Settings:
 
 def settings_for(organisation):
     """The organisation's rule settings, defaults where it changed nothing. One query."""
-    stored = {setting.rule: setting for setting in RuleSetting.objects.filter(organisation=organisation)}
     result = {}
-    for rule in Rule:
-        default = DEFAULTS[rule]
-        setting = stored.get(rule)
-        months = setting.months if setting and setting.months else default.get("months", "")
-        result[rule] = Settings(
-            enabled=setting.enabled if setting else True,
-            days=(setting.days if setting and setting.days else default.get("days")),
-            months=tuple(sorted({int(m) for m in months.split(",") if m.strip()})),
-        )
+    for setting in RuleSetting.objects.every_rule(organisation):
+        default = DEFAULTS[setting.rule]
+        months = setting.months or default.get("months", "")  # emptied: the default again
+        result[setting.rule] = Settings(enabled=setting.enabled, days=setting.days or default.get("days"),
+                                        months=tuple(sorted({int(m) for m in months.split(",") if m.strip()})))
     return result
 
 

@@ -46,6 +46,16 @@ def validate_months(value):
         raise ValidationError(_("Give months between 1 and 24, separated by commas, e.g. 15,17."))
 
 
+class RuleSettingQuerySet(models.QuerySet):
+    def every_rule(self, organisation):
+        """One setting per rule of the organisation, in the order of Rule: the stored one, or an
+        unsaved one with the defaults (the organisation changed nothing)."""
+        stored = {setting.rule: setting for setting in self.filter(organisation=organisation)}
+        return [stored.get(rule) or RuleSetting(organisation=organisation, rule=rule, days=DEFAULTS[rule].get("days"),
+                                                months=DEFAULTS[rule].get("months", ""))
+                for rule in Rule]
+
+
 class RuleSetting(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="reminder_rules")
     rule = models.CharField(_("rule"), max_length=30, choices=Rule.choices)
@@ -53,6 +63,8 @@ class RuleSetting(models.Model):
     days = models.PositiveSmallIntegerField(_("days"), null=True, blank=True,
                                             validators=[MinValueValidator(1), MaxValueValidator(365)])
     months = models.CharField(_("months"), max_length=30, blank=True, validators=[validate_months])
+
+    objects = RuleSettingQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "rule"], name="one_setting_per_rule")]
@@ -68,7 +80,8 @@ class RuleSetting(models.Model):
 def handled_by_head():
     """Reminders nobody else handles: an agreement's, or a client's without an active counsellor."""
     counsellor_works = models.Q(client__counsellor__is_active=True, client__counsellor__role=Role.COUNSELLOR)
-    return models.Q(client__isnull=True) | ~counsellor_works
+    # Without a counsellor the negation alone is NULL in SQL (no row), not true: say it.
+    return models.Q(client__isnull=True) | models.Q(client__counsellor__isnull=True) | ~counsellor_works
 
 
 class ReminderQuerySet(ScopedQuerySet):

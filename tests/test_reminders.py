@@ -93,6 +93,16 @@ class TestDigest:
         digest.send_digests(TODAY)
         assert [message.to for message in mail.outbox] == [[world.hilde.email]]
 
+    def test_a_file_without_counsellor_is_the_heads_in_the_app_as_in_the_e_mail(self, world):
+        """An imported file has no counsellor until the head assigns one: its reminders are hers."""
+        item = reminder(world, world.alice)
+        world.client.counsellor = None
+        world.client.save()
+        assert list(Reminder.objects.visible_to(world.hilde)) == [item]
+        assert not Reminder.objects.visible_to(world.alice).exists()
+        digest.send_digests(TODAY)
+        assert [message.to for message in mail.outbox] == [[world.hilde.email]]
+
     def test_no_digest_when_nothing_is_new(self, world):
         reminder(world, world.alice)
         digest.send_digests(TODAY)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from organisations.permissions import administrator_required, case_file_access
-from reminders.models import DEFAULTS, Reminder, Rule, RuleSetting
+from reminders.models import Reminder, RuleSetting
 
 from .forms import RuleSettingForm, SnoozeForm
 
@@ -73,15 +73,8 @@ def reminder_reopen(request, pk):
 
 @administrator_required
 def rule_settings(request):
-    organisation = request.user.organisation
-    stored = {s.rule: s for s in RuleSetting.objects.filter(organisation=organisation)}
-    forms = [
-        RuleSettingForm(request.POST or None, prefix=rule.value,
-                        instance=stored.get(rule) or RuleSetting(organisation=organisation, rule=rule,
-                                                                  days=DEFAULTS[rule].get("days"),
-                                                                  months=DEFAULTS[rule].get("months", "")))
-        for rule in Rule
-    ]
+    forms = [RuleSettingForm(request.POST or None, prefix=setting.rule, instance=setting)
+             for setting in RuleSetting.objects.every_rule(request.user.organisation)]
     if request.method == "POST" and all(form.is_valid() for form in forms):
         with transaction.atomic():
             for form in forms:
