@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organisations.scoping import ScopedModel, ScopedQuerySet
+from organisations.scoping import ScopedModel, ScopedQuerySet, heads_the_service
 
 
 class ImmutableLog(PermissionDenied):
@@ -19,9 +19,7 @@ class ImmutableLog(PermissionDenied):
 class AccessLogQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """The diensthoofd reads the log of her organisation's case files (Inzagelogboek)."""
-        if not user.is_authenticated or not (user.works_with_case_files and user.is_head):
-            return self.none()
-        return self.of_organisation(user.organisation_id)
+        return self.of_own_organisation(user, heads_the_service)
 
     # editable_by: nobody (ScopedQuerySet's default); the log is written once.
 

@@ -2,15 +2,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organisations.scoping import ScopedModel, ScopedQuerySet
+from organisations.scoping import ScopedModel, ScopedQuerySet, heads_the_service
 
 
 class UploadQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """An upload waiting for its confirmation is for the diensthoofd who uploaded it only."""
-        if not user.is_authenticated or not (user.works_with_case_files and user.is_head):
-            return self.none()
-        return self.of_organisation(user.organisation_id).filter(uploaded_by=user)
+        return self.of_own_organisation(user, heads_the_service).filter(uploaded_by_id=user.pk)
 
     def editable_by(self, user):
         return self.visible_to(user)

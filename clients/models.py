@@ -44,14 +44,10 @@ class VocabularyQuerySet(ScopedQuerySet):
     by the beheerder, each in their own organisation."""
 
     def visible_to(self, user):
-        if not user.is_authenticated or not (user.works_with_case_files or user.is_administrator):
-            return self.none()
-        return self.of_organisation(user.organisation_id)
+        return self.of_own_organisation(user, lambda user: user.works_with_case_files or user.is_administrator)
 
     def editable_by(self, user):
-        if not user.is_authenticated or not user.is_administrator:
-            return self.none()
-        return self.of_organisation(user.organisation_id)
+        return self.of_own_organisation(user, lambda user: user.is_administrator)
 
 
 class ClientPartQuerySet(CaseFileQuerySet):

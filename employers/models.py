@@ -14,7 +14,7 @@ from stdnum.be import vat
 from clients.models import Competence, Interest, postcode_validator
 from common.numbers import CompactNumberField
 from organisations.models import Organisation
-from organisations.scoping import ScopedHistoricalRecords, ScopedModel, ScopedQuerySet
+from organisations.scoping import ScopedHistoricalRecords, ScopedModel, ScopedQuerySet, heads_the_service
 
 
 def compact_kbo(value):
@@ -51,9 +51,7 @@ class EmployerDataQuerySet(ScopedQuerySet):
     diensthoofd only."""
 
     def editable_by(self, user):
-        if not user.is_authenticated or not (user.works_with_case_files and user.is_head):
-            return self.none()
-        return self.of_organisation(user.organisation_id)
+        return self.of_own_organisation(user, heads_the_service)
 
 
 class EmployerPartQuerySet(EmployerDataQuerySet):

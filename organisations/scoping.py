@@ -119,8 +119,9 @@ def _refuse(queryset):
 # The queryset ---------------------------------------------------------------------------------
 
 
-def _reads_case_files(user):
-    return bool(user.is_authenticated and user.works_with_case_files)
+def heads_the_service(user):
+    """The diensthoofd of an organisation: the rule of what only she sees or changes."""
+    return user.works_with_case_files and user.is_head
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -151,12 +152,17 @@ class ScopedQuerySet(models.QuerySet):
         """The rows of these organisations (a region's members, side by side)."""
         return self._scoped(self.filter(**{f"{self.organisation_path}__in": organisations}), "organisation")
 
+    def of_own_organisation(self, user, allowed):
+        """The rows of the user's own organisation when `allowed(user)` (a role check) holds;
+        none otherwise. The shape of most visible_to and editable_by rules."""
+        if not user.is_authenticated or not allowed(user):
+            return self.none()
+        return self.of_organisation(user.organisation_id)
+
     def visible_to(self, user):
         """What `user` may see. By default: their own organisation's rows, for the roles that work
         with case files (trajectbegeleider, diensthoofd); nothing for the others."""
-        if not _reads_case_files(user):
-            return self.none()
-        return self.of_organisation(user.organisation_id)
+        return self.of_own_organisation(user, lambda user: user.works_with_case_files)
 
     def editable_by(self, user):
         """What `user` may change. By default nothing: each model says who changes it."""

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
-from organisations.scoping import ScopedModel, ScopedQuerySet
+from organisations.scoping import ScopedModel, ScopedQuerySet, heads_the_service
 
 # A rendering that has not finished after this long died with its worker; it may be taken up again.
 STALE_RENDERING = datetime.timedelta(minutes=15)
@@ -24,15 +24,11 @@ class YearlyReportQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """The organisation's yearly reports: for the roles that read its figures (diensthoofd,
         schepen); a regiocoördinator compares figures and has no organisation's reports."""
-        if not user.is_authenticated or not (user.sees_aggregates and user.organisation_id):
-            return self.none()
-        return self.of_organisation(user.organisation_id)
+        return self.of_own_organisation(user, lambda user: user.sees_aggregates and user.organisation_id)
 
     def editable_by(self, user):
         """The diensthoofd asks for a report and sends it."""
-        if not user.is_authenticated or not (user.works_with_case_files and user.is_head):
-            return self.none()
-        return self.of_organisation(user.organisation_id)
+        return self.of_own_organisation(user, heads_the_service)
 
     def pending(self):
         return self.filter(state__in=YearlyReport.PENDING)
