@@ -62,8 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "organisations.middleware.SecondFactorMiddleware",
     "organisations.middleware.InactivityTimeoutMiddleware",
+    "organisations.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -201,6 +201,10 @@ if env.str("DJANGO_DOCUMENTS_STORAGE", default="local") == "s3":
 else:
     STORAGES["documents"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 DOCUMENT_MAX_BYTES = env.int("DJANGO_DOCUMENT_MAX_MB", default=10) * 1024 * 1024
+# A Word, OpenDocument or Excel upload is a ZIP archive: one that unpacks to more, or holds more
+# entries, is refused as a zip bomb (common/uploads.py).
+UPLOAD_MAX_INFLATED_BYTES = env.int("DJANGO_UPLOAD_MAX_INFLATED_MB", default=100) * 1024 * 1024
+UPLOAD_MAX_ZIP_ENTRIES = env.int("DJANGO_UPLOAD_MAX_ZIP_ENTRIES", default=1000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -246,6 +250,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "caseload.tasks.forget_abandoned_uploads",
         "schedule": crontab(hour=3, minute=45),
     },
+    # E-mails about accounts whose task was lost (organisations.tasks).
+    "send-account-notices": {
+        "task": "organisations.tasks.send_account_notices",
+        "schedule": datetime.timedelta(minutes=10),
+    },
     "remove-orphan-document-files-nightly": {
         "task": "documents.tasks.remove_orphan_files",
         "schedule": crontab(hour=4, minute=0),
@@ -263,7 +272,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="opvolging@localhost")
 # The address people reach the product on, for links in e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# Sessions of people who handle sensitive case files end with the working day.
+# Sessions of people who handle sensitive case files end with the working day, and their cookie ends
+# with the browser; the inactivity limit is kept on the server (organisations.middleware).
 SESSION_COOKIE_AGE = 60 * 60 * 9
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from organisations.accounts import InvitationAwarePasswordResetForm
 from web.caseload import views as caseload_views
 from web.employers import views as employer_views
-from web.organisations.forms import EmailAuthenticationForm, InvitationAwarePasswordResetForm
+from web.organisations.forms import EmailAuthenticationForm
 from web.organisations.views import healthz
 from web.search import views as search_views
 

@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, Region, User
+from . import accounts
+from .models import AccountChangeRequest, AccountEvent, Organisation, Region, User
 
 
 @admin.register(Organisation)
@@ -35,3 +37,60 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "role", "organisation", "region",
                                                             "password1", "password2"]})]
+
+
+@admin.register(AccountChangeRequest)
+class AccountChangeRequestAdmin(admin.ModelAdmin):
+    """Operators approve what no diensthoofd of the organisation can (none, or only the person it
+    is about), through the same service as the diensthoofd's page."""
+
+    list_display = ["user", "organisation", "summary", "status", "requested_by", "requested_at", "decided_by"]
+    list_filter = ["status", "organisation"]
+    list_select_related = ["user", "organisation", "requested_by", "decided_by"]
+    actions = ["approve", "refuse"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).unscoped()
+
+    @admin.action(description=_("Approve the selected requests"))
+    def approve(self, request, queryset):
+        self._decide(request, queryset, accounts.request_approve)
+
+    @admin.action(description=_("Refuse the selected requests"))
+    def refuse(self, request, queryset):
+        self._decide(request, queryset, accounts.request_refuse)
+
+    def _decide(self, request, queryset, decision):
+        for held in queryset:
+            try:
+                decision(held, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{held}: {' '.join(getattr(error, 'messages', [str(error)]))}",
+                                  messages.ERROR)
+            else:
+                self.message_user(request, f"{held}: {held.get_status_display()}")
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "organisation", "actor", "subject", "action", "detail", "notified_at"]
+    list_filter = ["action", "organisation"]
+    list_select_related = ["organisation", "actor", "subject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).unscoped()

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from concurrency.exceptions import RecordModifiedError
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -52,9 +53,11 @@ class SecondFactorMiddleware:
 
 
 class InactivityTimeoutMiddleware:
-    """A session ends after the organisation's inactivity period: a request moves the end on (at most
-    once a minute, so ordinary requests do not write the session). A marker cookie (no data in it)
-    tells the next request that a session ended by itself, so the login page can say why."""
+    """A session ends after the organisation's inactivity period, kept on the server
+    (organisations.second_factor.idle_too_long): a request after it logs out and says why. The
+    session cookie itself ends with the browser. A marker cookie (no data in it, also ending with the
+    browser) tells the next request that a session ended by itself while the browser stayed open
+    (the session was removed on the server, say), so the login page can say why then too."""
 
     MARKER = "was_logged_in"
 
@@ -62,17 +65,23 @@ class InactivityTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        logged_in = request.user.is_authenticated
-        if logged_in:
+        if request.user.is_authenticated and second_factor.idle_too_long(request.session):
+            logout(request)
+            self._say_why(request)
+        elif request.user.is_authenticated:
             second_factor.keep_alive(request.session)
         elif request.COOKIES.get(self.MARKER):
-            messages.info(request, _("You were logged out after a while without activity. Please log in again."))
+            self._say_why(request)
         response = self.get_response(request)
         if request.user.is_authenticated and not request.COOKIES.get(self.MARKER):
             response.set_cookie(self.MARKER, "1", httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
         elif not request.user.is_authenticated and request.COOKIES.get(self.MARKER):
             response.delete_cookie(self.MARKER, samesite="Lax")
         return response
+
+    @staticmethod
+    def _say_why(request):
+        messages.info(request, _("You were logged out after a while without activity. Please log in again."))
 
 
 class ConcurrentChangeMiddleware:

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .scoping import ScopedModel, ScopedQuerySet
+
 
 class Organisation(models.Model):
     """One OCMW. Everything a counsellor sees belongs to exactly one organisation."""
@@ -183,3 +185,128 @@ class User(AbstractUser):
         """Medical and psychological details: assigned counsellor and head only (GDPR art. 9)."""
         return client.organisation_id == self.organisation_id and (
             self.is_head or (self.is_counsellor and client.counsellor_id == self.pk))
+
+
+# Separation of duties (issue 16) ------------------------------------------------------------------
+
+
+def may_decide_account_changes(user, organisation_id):
+    """Who approves what a beheerder asked for an account with case-file access: a diensthoofd of
+    the same organisation, or an operator. (Not the person asked about or who asked: see
+    AccountChangeRequest.may_be_decided_by.)"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or user.is_superuser or (user.is_head and user.organisation_id == organisation_id)
+
+
+class AccountQuerySet(ScopedQuerySet):
+    """Account requests and events are organisation data: the diensthoofd and the beheerder of the
+    organisation read them (operators in the Django admin, unscoped)."""
+
+    def visible_to(self, user):
+        return self.of_own_organisation(user, lambda user: user.is_head or user.is_administrator)
+
+
+class AccountChangeRequest(ScopedModel):
+    """A change a beheerder made to an account with case-file access, held until a diensthoofd (or an
+    operator) approves it: a new account, a role that gives case-file access, a new e-mail address,
+    a reactivated account, a reset second factor. Any of these could put case files and medical
+    details in the hands of someone the beheerder controls."""
+
+    class Status(models.TextChoices):
+        PENDING = "wacht", _("waiting for approval")
+        APPROVED = "goedgekeurd", _("approved")
+        REFUSED = "geweigerd", _("refused")
+        WITHDRAWN = "ingetrokken", _("withdrawn")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_requests",
+                             verbose_name=_("user"))
+    new_role = models.CharField(_("new role"), max_length=20, choices=Role.choices, blank=True)
+    new_email = models.EmailField(_("new e-mail address"), blank=True)
+    activate = models.BooleanField(_("activate the account"), default=False)
+    reset_second_factor = models.BooleanField(_("reset two-factor authentication"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested on"), auto_now_add=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("account change request")
+        verbose_name_plural = _("account change requests")
+        constraints = [models.UniqueConstraint(fields=["user"], condition=models.Q(status="wacht"),
+                                               name="one_pending_account_request")]
+
+    def __str__(self):
+        return f"{self.user}: {self.summary()}"
+
+    def summary(self):
+        """What is asked, in words."""
+        parts = []
+        if self.activate:
+            parts.append(_("a new account") if not self.user.has_usable_password() else _("reactivate the account"))
+        if self.new_role:
+            parts.append(_("role %(role)s") % {"role": Role(self.new_role).label})
+        if self.new_email:
+            parts.append(_("e-mail address %(email)s") % {"email": self.new_email})
+        if self.reset_second_factor:
+            parts.append(_("reset two-factor authentication"))
+        return ", ".join(str(part) for part in parts)
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    def may_be_decided_by(self, user):
+        """A diensthoofd of the organisation or an operator, and never the person it is about or
+        the person who asked for it."""
+        return (self.is_pending and may_decide_account_changes(user, self.organisation_id)
+                and user.pk not in (self.user_id, self.requested_by_id))
+
+
+class AccountEvent(ScopedModel):
+    """The account log: every account made, role and e-mail change, second-factor reset,
+    (de)activation and every request about them, read by the diensthoofd. Written once; the people
+    to tell are e-mailed by a task (organisations.tasks), which marks `notified_at`."""
+
+    class Action(models.TextChoices):
+        CREATED = "aangemaakt", _("account created")
+        ROLE_CHANGED = "rol_gewijzigd", _("role changed")
+        EMAIL_CHANGED = "email_gewijzigd", _("e-mail address changed")
+        SECOND_FACTOR_RESET = "tweestap_gewist", _("two-factor authentication reset")
+        DEACTIVATED = "gedeactiveerd", _("account deactivated")
+        ACTIVATED = "geactiveerd", _("account activated")
+        REQUESTED = "aangevraagd", _("approval requested")
+        APPROVED = "goedgekeurd", _("request approved")
+        REFUSED = "geweigerd", _("request refused")
+        WITHDRAWN = "ingetrokken", _("request withdrawn")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by"))
+    subject = models.ForeignKey(User, on_delete=models.PROTECT, related_name="account_events",
+                                verbose_name=_("user"))
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    request = models.ForeignKey(AccountChangeRequest, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="events")
+    notify = models.JSONField(default=list, blank=True, help_text="E-mail addresses to tell.")
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("account log entry")
+        verbose_name_plural = _("account log")
+        indexes = [models.Index(fields=["notified_at"], name="account_event_unsent",
+                                condition=models.Q(notified_at__isnull=True))]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.subject}: {self.get_action_display()}"

@@ -28,3 +28,5 @@ administrator_required = role_required(lambda user: user.is_administrator)
 aggregates_access = role_required(lambda user: user.sees_aggregates)
 head_required = role_required(lambda user: user.works_with_case_files and user.is_head)
 organisation_figures_access = role_required(lambda user: user.sees_aggregates and user.organisation_id is not None)
+# The account log and the requests of the beheerder: the diensthoofd decides, the beheerder follows up.
+account_log_access = role_required(lambda user: (user.works_with_case_files and user.is_head) or user.is_administrator)

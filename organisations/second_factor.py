@@ -2,7 +2,9 @@
 beheerder and operators, offered to everyone else. After the password, the session is marked as
 waiting for the code (or for the set-up of an app); SecondFactorMiddleware keeps the user on those
 pages until the code is given. The mark is set at login, so ordinary requests cost no query.
-The session's inactivity period (per organisation) is also fixed at login."""
+The session's inactivity period (per organisation) is also fixed at login, and kept on the server:
+the cookie itself ends with the browser (settings.SESSION_EXPIRE_AT_BROWSER_CLOSE), so a shared PC
+whose browser was closed never resumes the previous person's session."""
 
 import math
 import time
@@ -15,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from common.params import is_ascii_digits
 
 PENDING = "second_factor_pending"  # "code" (the user has an app) or "setup" (the role requires one)
 VERIFIED = "second_factor_verified"
@@ -40,13 +44,22 @@ def on_login(sender, request, user, **kwargs):
     keep_alive(request.session)
 
 
-def keep_alive(session, every=60):
-    """Move the end of an idle session on to the organisation's period from now; at most once per
-    `every` seconds, as that writes the session."""
+KEEP_ALIVE_EVERY = 60
+
+
+def keep_alive(session):
+    """Note that the session is in use; at most once a minute, as that writes the session. The
+    cookie keeps no expiry of its own (that would make it outlive the browser)."""
     seconds, now = session.get(INACTIVITY), int(time.time())
-    if seconds and now - session.get(LAST_SEEN, 0) >= every:
+    if seconds and now - session.get(LAST_SEEN, 0) >= KEEP_ALIVE_EVERY:
         session[LAST_SEEN] = now
-        session.set_expiry(seconds)
+
+
+def idle_too_long(session):
+    """Whether the session went unused for longer than the organisation's period. Use is noted once
+    a minute, so the session ends between the period and a minute later, never before."""
+    seconds, last_seen = session.get(INACTIVITY), session.get(LAST_SEEN)
+    return bool(seconds and last_seen and int(time.time()) - last_seen > seconds + KEEP_ALIVE_EVERY)
 
 
 def waiting_for(request):
@@ -85,7 +98,7 @@ def check(device, code):
         return ngettext("Too many wrong codes. Wait %(seconds)s second and try again.",
                         "Too many wrong codes. Wait %(seconds)s seconds and try again.", seconds) % {"seconds": seconds}
     code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
+    if not (is_ascii_digits(code) and len(code) == 6):
         return _("The code has six digits.")
     if not device.verify_token(code):
         return _("This code is not right. Type the code your app shows now.")

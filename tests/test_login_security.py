@@ -121,26 +121,71 @@ def test_a_counsellor_may_switch_the_app_on_and_off(world):
     assert not TOTPDevice.objects.filter(user=world.alice).exists()
 
 
-def test_the_beheerder_resets_a_lost_phone(world, login):
+def test_after_an_approved_reset_the_head_sets_up_her_app_again(world, login):
+    from organisations.models import AccountChangeRequest
+
+    from .factories import UserFactory
+
     TOTPDevice.objects.create(user=world.hilde, name="app", confirmed=True)
-    response = login(world.bea).post(reverse("user_second_factor_reset", args=[world.hilde.pk]), follow=True)
-    assert "Tweestapsverificatie van hilde@example.be werd opnieuw ingesteld" in response.content.decode()
+    login(world.bea).post(reverse("user_second_factor_reset", args=[world.hilde.pk]))
+    hanne = UserFactory(email="hanne@example.be", role="diensthoofd", organisation=world.menen)
+    held = AccountChangeRequest.objects.unscoped().get(user=world.hilde)
+    login(hanne).post(reverse("account_request_approve", args=[held.pk]))
     assert not TOTPDevice.objects.filter(user=world.hilde).exists()
     http = HttpClient()
     log_in(http, world.hilde)
     assert http.get(reverse("home"))["Location"].startswith(reverse("second_factor_setup"))
 
 
-def test_an_idle_session_ends_after_the_organisations_period(world):
+def _idle_for(http, seconds):
+    """Make the session look unused for `seconds` (as if its last request was that long ago)."""
+    session = http.session
+    session[second_factor.LAST_SEEN] -= seconds
+    session.save()
+
+
+def test_the_session_cookie_ends_with_the_browser(world):
+    """Issue 16, finding 5: the inactivity refresh set an expiry on the cookie (Max-Age 1800), so on
+    a shared PC a reopened browser resumed the previous person's session."""
     http = HttpClient()
     log_in(http, world.alice)
-    assert http.session.get_expiry_age() == 30 * 60
+    for _request in range(2):
+        response = http.get(reverse("clients:list"))
+        assert response.status_code == 200
+    cookie = http.cookies["sessionid"]
+    assert cookie["max-age"] == "" and cookie["expires"] == ""
+    assert http.cookies["was_logged_in"]["max-age"] == ""
+
+
+def test_an_idle_session_ends_on_the_server_after_the_organisations_period(world):
+    http = HttpClient()
+    log_in(http, world.alice)
+    assert http.session[second_factor.INACTIVITY] == 30 * 60
+    _idle_for(http, 29 * 60)
+    assert http.get(reverse("clients:list")).status_code == 200  # still within the period
+    _idle_for(http, 32 * 60)
+    page = http.get(reverse("clients:list"), follow=True)
+    assert page.redirect_chain[0][0].startswith(reverse("login"))
+    assert "Je werd afgemeld na een tijd zonder activiteit" in page.content.decode()
+    assert "_auth_user_id" not in http.session
+
+
+def test_the_organisations_period_holds_from_the_next_login(world):
     world.menen.session_timeout_minutes = 10
     world.menen.save()
-    http.post(reverse("logout"))
+    http = HttpClient()
     log_in(http, world.alice)
-    assert http.session.get_expiry_age() == 10 * 60
-    assert http.cookies["sessionid"]["max-age"] == 10 * 60
+    assert http.session[second_factor.INACTIVITY] == 10 * 60
+    _idle_for(http, 12 * 60)
+    assert http.get(reverse("clients:list"))["Location"].startswith(reverse("login"))
+
+
+def test_a_session_in_use_goes_on(world):
+    http = HttpClient()
+    log_in(http, world.alice)
+    for _minute in range(3):
+        _idle_for(http, 20 * 60)  # a request every 20 minutes
+        assert http.get(reverse("clients:list")).status_code == 200
 
 
 def test_the_content_security_policy_allows_no_inline_script(world, login):

@@ -19,7 +19,7 @@ from caseload.models import Upload
 from clients.models import Competence
 from documents.services import document_add
 from employers.models import Agreement, ContactPerson, Workplace
-from organisations.models import Role
+from organisations.models import AccountChangeRequest, Role
 from reminders.models import Reminder
 from reporting.models import YearlyReport
 from trajectories import services
@@ -117,6 +117,15 @@ RULES = {
                       lambda objects: {"pk": objects.people["colleague"].pk}),
     "user_second_factor_reset": Rule(answers(ok=["beheerder"], hide=["x_beheerder"]), ("post",),
                                      lambda objects: {"pk": objects.people["colleague"].pk}),
+    # Separation of duties: the beheerder asks, a diensthoofd of the same organisation decides
+    # (who may change roles: tests/test_separation_of_duties.py).
+    "account_request_withdraw": Rule(answers(ok=["beheerder"], hide=["x_beheerder"]), ("post",),
+                                     lambda objects: {"pk": objects.account_request.pk}),
+    "account_requests": Rule(answers(ok=["head", "beheerder", "x_head", "x_beheerder"])),
+    "account_request_approve": Rule(answers(ok=["head"], hide=["x_head"]), ("post",),
+                                    lambda objects: {"pk": objects.account_request.pk}),
+    "account_request_refuse": Rule(answers(ok=["head"], hide=["x_head"]), ("post",),
+                                   lambda objects: {"pk": objects.account_request.pk}),
     "vocabulary": Rule(ADMINISTRATION, BOTH),
     "organisation_settings": Rule(ADMINISTRATION, BOTH),
     "vocabulary_toggle": Rule(answers(ok=["beheerder"], hide=["x_beheerder"]), ("post",),
@@ -260,6 +269,8 @@ class Objects:
         self.document = document_add(client=world.client, by=world.alice, kind="gpmi", date=today,
                                      file=ContentFile(b"%PDF-1.4 test", name="gpmi.pdf"))
         ClientFactory(organisation=world.wervik, counsellor=world.oscar)
+        self.account_request = AccountChangeRequest.objects.create(
+            organisation=world.menen, user=world.bob, requested_by=world.bea, new_role=Role.HEAD)
 
 
 def answer_of(response):

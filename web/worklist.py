@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from clients.models import Assignment, Client, ContactMoment
-from organisations.models import User
+from organisations.models import AccountChangeRequest, User
 from reminders.engine import settings_for
 from reminders.models import Reminder, Rule
 from trajectories.models import Trajectory
@@ -104,5 +104,8 @@ def for_head(user, today):
         "running": trajectories.running().count(),
         "silence_days": days,
         "ending_days": ENDING_WITHIN_DAYS,
+        # What the beheerder asked and she may decide (organisations.accounts).
+        "account_requests": AccountChangeRequest.objects.visible_to(user).filter(
+            status=AccountChangeRequest.Status.PENDING).exclude(user=user).count(),
     }
 

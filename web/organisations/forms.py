@@ -1,19 +1,11 @@
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Competence, Interest
 from organisations.models import Organisation, Role, User
-
-
-class InvitationAwarePasswordResetForm(PasswordResetForm):
-    """Also sends the link to an active user who never chose a password (an invited user whose
-    welcome link expired); Django's form skips users without a usable password."""
-
-    def get_users(self, email):
-        return User.objects.filter(email__iexact=email, is_active=True)
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -46,6 +38,9 @@ class UserForm(forms.ModelForm):
         self.fields["last_name"].required = True
         self.fields["role"].choices = [(value, label) for value, label in Role.choices
                                        if value != Role.REGION_COORDINATOR]
+        self.fields["role"].help_text = _("A role that reads case files (counsellor, head of service), and a new "
+                                          "e-mail address or reactivation of such an account, take effect when a "
+                                          "head of service approves them.")
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()

@@ -2,7 +2,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,13 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.models import Competence, Interest
-from organisations import second_factor
-from organisations.models import User
-from organisations.permissions import administrator_required
+from organisations import accounts, second_factor
+from organisations.models import AccountChangeRequest, AccountEvent, User
+from organisations.permissions import account_log_access, administrator_required, head_required
 
 from .forms import (
     VOCABULARIES,
-    InvitationAwarePasswordResetForm,
     OrganisationSettingsForm,
     UserForm,
     VocabularyTermForm,
@@ -28,7 +28,9 @@ from .forms import (
 @administrator_required
 def user_list(request):
     users = _manageable_users(request).order_by("role", "last_name")
-    return render(request, "organisations/user_list.html", {"users": users})
+    pending = (AccountChangeRequest.objects.visible_to(request.user).filter(status=AccountChangeRequest.Status.PENDING)
+               .select_related("user", "requested_by"))
+    return render(request, "organisations/user_list.html", {"users": users, "pending": pending})
 
 
 @administrator_required
@@ -36,13 +38,12 @@ def user_create(request):
     form = UserForm(request.POST or None, organisation=request.user.organisation, editor=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save(commit=False)
-        user.set_unusable_password()
-        user.save()
-        _send_welcome(request, user)
-        messages.success(request, _("%(email)s was added and received an e-mail to choose a password.")
-                         % {"email": user.email})
-        return redirect("user_list")
-    return render(request, "organisations/user_form.html", {"form": form})
+        held = _save_account(form, user, by=request.user)
+        if held is not False:
+            messages.success(request, _held_message(held) if held else _(
+                "%(email)s was added and received an e-mail to choose a password.") % {"email": user.email})
+            return redirect("user_list")
+    return render(request, "organisations/user_form.html", {"form": form}, status=422 if form.errors else 200)
 
 
 @administrator_required
@@ -50,21 +51,58 @@ def user_edit(request, pk):
     user = get_object_or_404(_manageable_users(request), pk=pk)
     form = UserForm(request.POST or None, instance=user, organisation=request.user.organisation, editor=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("User saved."))
-        return redirect("user_list")
+        held = _save_account(form, form.save(commit=False), by=request.user)
+        if held is not False:
+            messages.success(request, _held_message(held) if held else _("User saved."))
+            return redirect("user_list")
     return render(request, "organisations/user_form.html", {
-        "form": form, "edited": user, "has_second_factor": second_factor.confirmed_device(user) is not None})
+        "form": form, "edited": user, "has_second_factor": second_factor.confirmed_device(user) is not None,
+        "pending": user.account_requests.filter(status=AccountChangeRequest.Status.PENDING).first(),
+    }, status=422 if form.errors else 200)
+
+
+def _save_account(form, user, *, by):
+    """accounts.account_save; False when it refused (the reason is on the form)."""
+    try:
+        return accounts.account_save(user, by=by)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+
+
+def _held_message(request):
+    message = _("Saved. Waiting for a head of service to approve: %(what)s for %(user)s. Until then nothing of "
+                "that changes; the heads of service were told by e-mail.") % {
+        "what": request.summary(), "user": request.user}
+    if not accounts.can_be_decided_in_the_organisation(request):
+        message += " " + _("No head of service of your organisation can approve it: ask the operator.")
+    return message
 
 
 @administrator_required
 @require_POST
 def user_second_factor_reset(request, pk):
-    """A lost phone: the user sets up the app again at the next login (required roles) or may."""
+    """A lost phone: the user sets up the app again at the next login (required roles) or may. For
+    an account that reads case files, a head of service approves the reset first."""
     user = get_object_or_404(_manageable_users(request), pk=pk)
-    second_factor.remove(user)
-    messages.success(request, _("Two-factor authentication of %(email)s was reset.") % {"email": user.email})
+    try:
+        held = accounts.second_factor_reset(user, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("user_edit", pk=user.pk)
+    if held:
+        messages.success(request, _held_message(held))
+    else:
+        messages.success(request, _("Two-factor authentication of %(email)s was reset.") % {"email": user.email})
     return redirect("user_edit", pk=user.pk)
+
+
+@administrator_required
+@require_POST
+def account_request_withdraw(request, pk):
+    held = get_object_or_404(AccountChangeRequest.objects.visible_to(request.user), pk=pk)
+    _decide(request, accounts.request_withdraw, held, _("The request was withdrawn."))
+    return redirect("user_list")
 
 
 def _manageable_users(request):
@@ -72,13 +110,44 @@ def _manageable_users(request):
     return User.objects.colleagues_of(request.user).filter(is_staff=False, is_superuser=False)
 
 
-def _send_welcome(request, user):
-    """A new user chooses their own password through a one-time link, as in a password reset."""
-    form = InvitationAwarePasswordResetForm({"email": user.email})
-    form.is_valid()
-    form.save(request=request, use_https=request.is_secure(),
-              subject_template_name="registration/welcome_subject.txt",
-              email_template_name="registration/welcome_email.txt")
+@account_log_access
+def account_requests(request):
+    """The diensthoofd approves or refuses what the beheerder asked, and reads the account log."""
+    user = request.user
+    pending = (AccountChangeRequest.objects.visible_to(user).filter(status=AccountChangeRequest.Status.PENDING)
+               .select_related("user", "requested_by").order_by("requested_at"))
+    events = AccountEvent.objects.visible_to(user).select_related("actor", "subject")
+    return render(request, "organisations/account_requests.html", {
+        "pending": [(held, held.may_be_decided_by(user)) for held in pending],
+        "page": Paginator(events, 50).get_page(request.GET.get("pagina")),
+    })
+
+
+@head_required
+@require_POST
+def account_request_approve(request, pk):
+    held = get_object_or_404(AccountChangeRequest.objects.visible_to(request.user), pk=pk)
+    _decide(request, accounts.request_approve, held, _("Approved: %(what)s for %(user)s.") % {
+        "what": held.summary(), "user": held.user})
+    return redirect("account_requests")
+
+
+@head_required
+@require_POST
+def account_request_refuse(request, pk):
+    held = get_object_or_404(AccountChangeRequest.objects.visible_to(request.user), pk=pk)
+    _decide(request, accounts.request_refuse, held, _("Refused: %(what)s for %(user)s.") % {
+        "what": held.summary(), "user": held.user})
+    return redirect("account_requests")
+
+
+def _decide(request, decision, held, done):
+    try:
+        decision(held, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
 
 
 @administrator_required
