@@ -22,7 +22,8 @@ from clients.services import clients_hand_over
 from documents.models import Document
 from documents.services import document_add, documents_forget
 from employers.models import Agreement, ContactPerson, Employer, Workplace
-from organisations.models import Organisation, Region, Role, User
+from organisations import accounts
+from organisations.models import AccountChangeRequest, AccountEvent, Organisation, Region, Role, User
 from reminders import tasks as reminder_tasks
 from trajectories import services as trajectory_services
 from trajectories.models import Trajectory
@@ -199,6 +200,8 @@ class DemoBuilder:
             raise DemoRefused(_("Organisation %(slug)s exists and is not a demo: nothing was changed.") % {
                 "slug": slug})
         AccessLog.objects.purge_demo(organisation)
+        AccountEvent.objects.of_organisation(organisation).delete()
+        AccountChangeRequest.objects.of_organisation(organisation).delete()
         documents_forget(Document.objects.filter(client__organisation=organisation))
         # Without a 'deleted' history row for each of the old demo's rows: 370,000 of them made
         # re-seeding a 10,000-client demo take five minutes instead of one and a half.
@@ -219,7 +222,10 @@ class DemoBuilder:
         self._user(f"diensthoofd@{slug}.demo", Role.HEAD, "Katrien", "Desmet", organisation)
         if full:
             self._user(f"schepen@{slug}.demo", Role.ALDERMAN, "Jos", "Vermeulen", organisation)
-            self._user(f"beheerder@{slug}.demo", Role.ADMINISTRATOR, "Pieter", "Claeys", organisation)
+            beheerder = self._user(f"beheerder@{slug}.demo", Role.ADMINISTRATOR, "Pieter", "Claeys", organisation)
+            # A new colleague the beheerder added, waiting for the diensthoofd's approval.
+            accounts.account_save(User(email=f"nieuwe.collega@{slug}.demo", role=Role.COUNSELLOR, first_name="Lotte",
+                                       last_name="Maes", organisation=organisation), by=beheerder)
 
     def _more_counsellors(self, organisation, clients):
         """A caseload of about CASELOAD clients per counsellor: a large demo gets a team."""
