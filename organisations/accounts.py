@@ -67,8 +67,12 @@ def account_save(edited, *, by):
     if held:
         _refuse_second_request(edited)
     edited.save()
-    _log_direct_changes(before, edited, by=by)
+    log_changes(before, edited, by=by)
     return _request(edited, by=by, **held) if held else None
+
+
+def log_created(user, *, by):
+    _log(Action.CREATED, subject=user, actor=by, detail=user.get_role_display())
 
 
 def _create(user, *, by):
@@ -77,7 +81,7 @@ def _create(user, *, by):
         user.is_active = False  # until a diensthoofd approves: no login, no password link
     user.set_unusable_password()
     user.save()
-    _log(Action.CREATED, subject=user, actor=by, detail=user.get_role_display())
+    log_created(user, by=by)
     if held:
         return _request(user, by=by, activate=True)
     if user.is_active:
@@ -105,7 +109,9 @@ def _refuse_second_request(user):
                                 "first, or wait until it is decided.") % {"user": user})
 
 
-def _log_direct_changes(before, after, *, by):
+def log_changes(before, after, *, by):
+    """Logs (and tells the people concerned of) what changed between two versions of an account;
+    also for an operator's change in the Django admin, which needs no approval."""
     if before.role != after.role:
         _log(Action.ROLE_CHANGED, subject=after, actor=by,
              detail=f"{before.get_role_display()} → {after.get_role_display()}", tell=_concerned(after, before))
@@ -191,7 +197,7 @@ def _apply(request, user):
     user.role = request.new_role or user.role
     user.is_active = user.is_active or request.activate
     user.save()
-    _log_direct_changes(before, user, by=request.requested_by)
+    log_changes(before, user, by=request.requested_by)
     if request.reset_second_factor:
         second_factor.remove(user)
         _log(Action.SECOND_FACTOR_RESET, subject=user, actor=request.requested_by)

@@ -38,6 +38,17 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "role", "organisation", "region",
                                                             "password1", "password2"]})]
 
+    def save_model(self, request, obj, form, change):
+        """An operator needs no approval, but the organisation's account log still shows the change."""
+        before = User.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        if obj.organisation_id is None:
+            return
+        if before is None:
+            accounts.log_created(obj, by=request.user)
+        else:
+            accounts.log_changes(before, obj, by=request.user)
+
 
 @admin.register(AccountChangeRequest)
 class AccountChangeRequestAdmin(admin.ModelAdmin):

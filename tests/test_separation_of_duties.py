@@ -287,3 +287,19 @@ def test_who_decides(world, hanne, person, allowed):
                 "operator": UserFactory(email="op@example.be", organisation=None, is_staff=True)}
     decider = deciders.get(person) or getattr(world, person)
     assert held.may_be_decided_by(decider) is allowed
+
+
+def test_an_operators_change_in_the_django_admin_is_in_the_account_log(world, login):
+    operator = UserFactory(email="operator@example.be", organisation=None, role=Role.ADMINISTRATOR, is_staff=True,
+                           is_superuser=True)
+    admin_client = login(operator)
+    url = reverse("admin:organisations_user_change", args=[world.bob.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data.update({"role": Role.HEAD, "is_active": "on", "organisation": world.menen.pk, "last_login_0": "",
+                 "date_joined_0": "26/11/2026", "date_joined_1": "10:00:00"})
+    data = {key: value for key, value in data.items() if key not in ("is_staff", "is_superuser", "last_login")}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event = AccountEvent.objects.unscoped().get(subject=world.bob)
+    assert (event.action, event.detail) == (Action.ROLE_CHANGED, "trajectbegeleider → diensthoofd")

@@ -52,3 +52,22 @@ def test_wrong_passwords_block_the_login_and_the_head_gives_a_second_factor(page
     page.get_by_role("button", name="Afmelden").click()
     log_in(page, world.hilde, shot)
     expect(page.get_by_role("heading", name="Je team vandaag")).to_be_visible()
+
+
+def test_a_reopened_browser_does_not_resume_the_previous_persons_session(browser, page, world):
+    """Issue 16, finding 5: the cookie carried an expiry (the inactivity refresh), so on a shared PC
+    a browser closed and reopened within 30 minutes was still logged in as the previous person."""
+    log_in(page, world.alice)
+    page.goto("/clienten/")
+    expect(page.get_by_role("heading", name="Mijn caseload")).to_be_visible()
+    cookies = page.context.cookies()
+    assert {cookie["name"] for cookie in cookies} >= {"sessionid"}
+    # What a browser keeps when it is closed: only cookies with an expiry of their own.
+    kept = [cookie for cookie in cookies if cookie["expires"] != -1]
+    assert all(cookie["name"] != "sessionid" for cookie in kept)
+    reopened = browser.new_context(base_url=page.url.split("/clienten/")[0], locale="nl-BE")
+    reopened.add_cookies(kept)
+    again = reopened.new_page()
+    again.goto("/clienten/")
+    expect(again.get_by_role("heading", name="Aanmelden")).to_be_visible()
+    reopened.close()
