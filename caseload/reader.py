@@ -4,9 +4,13 @@ first sheet of an XLSX) into a header and rows, or says in Dutch why it cannot."
 import csv
 import datetime
 import io
+import zipfile
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from common.uploads import check_archive
 
 
 class UnreadableFile(Exception):
@@ -23,6 +27,7 @@ def read_table(content, filename=""):
     if not content or not content.strip():
         raise UnreadableFile(_("The file is empty."))
     if content[:2] == b"PK":
+        _check_archive(content, filename)
         return _read_xlsx(content)
     return _read_csv(_decode(content))
 
@@ -80,6 +85,17 @@ def _read_xlsx(content):
     if not records:
         raise UnreadableFile(_("The first sheet of the XLSX file is empty."))
     return _table(records)
+
+
+def _check_archive(content, filename):
+    """An XLSX that is a zip bomb is refused before openpyxl unpacks it, as an upload is."""
+    file = io.BytesIO(content)
+    if not zipfile.is_zipfile(file):
+        return  # openpyxl then says it is no XLSX file
+    try:
+        check_archive(file, filename or _("the file"))
+    except ValidationError as error:
+        raise UnreadableFile(error.messages[0]) from None
 
 
 def _cell_text(value):

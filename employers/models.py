@@ -2,7 +2,7 @@
 Issue 4 adds workplaces, contacts and agreements; this holds what placements need."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -13,6 +13,8 @@ from stdnum.be import vat
 
 from clients.models import Competence, Interest, postcode_validator
 from common.numbers import CompactNumberField
+from common.params import is_ascii_digits
+from common.uploads import validate_agreement_document
 from organisations.models import Organisation
 from organisations.scoping import ScopedHistoricalRecords, ScopedModel, ScopedQuerySet, heads_the_service
 
@@ -66,7 +68,7 @@ class EmployerQuerySet(EmployerDataQuerySet):
         text = text.strip()
         if not text:
             return self
-        digits = "".join(character for character in text if character.isdigit())
+        digits = "".join(character for character in text if is_ascii_digits(character))
         by_number = models.Q(kbo_number__startswith=digits) if len(digits) >= 4 else models.Q(pk__in=[])
         return self.filter(models.Q(name__icontains=text) | by_number)
 
@@ -142,16 +144,12 @@ class ContactPerson(ScopedModel):
         return self.name
 
 
-AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
-
-
 def agreement_path(agreement, filename):
     return f"overeenkomsten/{agreement.employer.organisation_id}/{agreement.employer_id}/{filename}"
 
 
 def validate_document_size(document):
-    if document and document.size > AGREEMENT_MAX_BYTES:
-        raise ValidationError(_("A document is at most 10 MB."))
+    """Named by migration 0001 only: validate_agreement_document checks the size now."""
 
 
 class Agreement(ScopedModel):
@@ -162,8 +160,8 @@ class Agreement(ScopedModel):
                                  verbose_name=_("employer"))
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"), null=True, blank=True)
-    document = models.FileField(_("document"), upload_to=agreement_path, blank=True, validators=[
-        FileExtensionValidator(["pdf", "docx", "doc", "odt"]), validate_document_size])
+    document = models.FileField(_("document"), upload_to=agreement_path, blank=True,
+                                validators=[validate_agreement_document])
     note = models.CharField(_("note"), max_length=300, blank=True)
     history = HistoricalRecords()
 

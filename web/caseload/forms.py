@@ -1,14 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_BYTES = 20 * 1024 * 1024
+from common.uploads import validate_import_file
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Caseload file (CSV or XLSX)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("A caseload file is at most 20 MB."))
-        return upload
+    # A CSV (text) or an XLSX (a ZIP archive, checked for a zip bomb), at most 20 MB: common/uploads.py.
+    file = forms.FileField(label=_("Caseload file (CSV or XLSX)"), validators=[validate_import_file])

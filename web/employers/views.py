@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from clients import selectors as client_selectors
 from clients.models import Client
+from common.uploads import detect, validate_agreement_document
 from employers.models import Employer
 from matching import ranking, services
 from organisations.permissions import case_file_access, head_required
@@ -116,8 +117,13 @@ def agreement_document(request, pk, agreement_pk):
     agreement = get_object_or_404(_employer(request, pk).agreements, pk=agreement_pk)
     if not agreement.document or not agreement.document.storage.exists(agreement.document.name):
         raise Http404
-    return FileResponse(agreement.document.open("rb"), as_attachment=True,
-                        filename=agreement.document.name.rsplit("/", 1)[-1])
+    content = agreement.document.open("rb")
+    # Served as what it is, not as its name says (a stored legacy .doc is plain bytes to download).
+    kind = detect(content, validate_agreement_document.kinds)
+    response = FileResponse(content, as_attachment=True, filename=agreement.document.name.rsplit("/", 1)[-1],
+                            content_type=kind.content_type if kind else "application/octet-stream")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @head_required
