@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from clients import national_number
 from clients.models import Assignment, Client
+from common.params import is_ascii_digits
 from employers.models import Employer, compact_kbo, validate_kbo
 from organisations.models import CASE_FILE_ROLES, User
 from trajectories.models import Placement, Trajectory
@@ -174,7 +175,7 @@ class Planner:
             if not cells.get(column):
                 self.problem(number, column, _("this column is required"))
         number_text = national_number.compact(cells.get("rijksregisternummer", ""))
-        if number_text.isdigit() and len(number_text) == 10:  # a spreadsheet number lost its leading zero
+        if is_ascii_digits(number_text) and len(number_text) == 10:  # a spreadsheet number lost its leading zero
             number_text = number_text.zfill(11)
         if number_text:
             try:
@@ -202,7 +203,7 @@ class Planner:
             if len(cells.get(column, "")) > limit:
                 self.problem(number, column, _("at most %(limit)s characters") % {"limit": limit})
         kbo = compact_kbo(cells.get("werkgever_kbo", ""))
-        if kbo.isdigit() and len(kbo) == 9:
+        if is_ascii_digits(kbo) and len(kbo) == 9:
             kbo = kbo.zfill(10)
         if kbo:
             try:
@@ -233,7 +234,7 @@ class Planner:
                 self.problem(number, column, _("unknown code “%(value)s” (allowed: %(allowed)s)") % {
                     "value": value, "allowed": ", ".join(allowed)})
         postcode = cells.get("postcode", "")
-        if postcode and not (len(postcode) == 4 and postcode.isdigit()):
+        if postcode and not (len(postcode) == 4 and is_ascii_digits(postcode)):
             self.problem(number, "postcode", _("a Belgian postcode has 4 digits"))
 
     def refuse(self, row, errors):

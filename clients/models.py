@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.params import is_ascii_digits
 from organisations.models import Organisation
 from organisations.scoping import CaseFileQuerySet, ScopedHistoricalRecords, ScopedModel, ScopedQuerySet
 
@@ -34,7 +35,7 @@ class ClientQuerySet(CaseFileQuerySet):
         query = models.Q()
         for word in text.split():
             query &= models.Q(first_name__icontains=word) | models.Q(last_name__icontains=word)
-        if digits.isdigit():
+        if is_ascii_digits(digits):
             query |= models.Q(national_number__startswith=digits)
         return self.filter(query)
 

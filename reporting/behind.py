@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
+from common.params import ascii_int
 from trajectories.rules import RUNNING, Outcome, Status, TrajectoryType
 
 from .dashboard import open_files, overdue, scope
@@ -41,10 +42,10 @@ def _choice(params, name, choices):
 
 
 def _month(params):
-    month = params.get("maand", "")
-    if not (month.isdigit() and 1 <= int(month) <= 12):
+    month = ascii_int(params.get("maand"), minimum=1, maximum=12)
+    if month is None:
         raise Http404(_("The dashboard has no such figure."))
-    return int(month)
+    return month
 
 
 def _trajectories(trajectories, pks):
@@ -59,8 +60,8 @@ def caseload_behind(*, clients, params, **_rest):
     holder = params.get("van", "")
     if holder == "geen":
         chosen = clients.filter(counsellor__isnull=True)
-    elif holder.isdigit():
-        chosen = clients.filter(counsellor=int(holder))
+    elif (counsellor_pk := ascii_int(holder)) is not None:
+        chosen = clients.filter(counsellor=counsellor_pk)
     else:
         raise Http404(_("The dashboard has no such figure."))
     return Behind("clients", _("Open case files of one counsellor"), open_files(chosen))

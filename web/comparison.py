@@ -4,6 +4,7 @@ for an operator), and the year a figures page shows: shared by the dashboard and
 from django.shortcuts import render
 from django.utils import timezone
 
+from common.params import query_int
 from reporting import charts
 from reporting.dashboard import comparison
 
@@ -11,8 +12,8 @@ from reporting.dashboard import comparison
 def chosen_year(request):
     """The year asked for in ?jaar=, within reason; this year otherwise."""
     this_year = timezone.localdate().year
-    year = int(request.GET["jaar"]) if request.GET.get("jaar", "").isdigit() else this_year
-    return min(max(year, 2000), this_year + 1), range(this_year, this_year - 6, -1)
+    year = query_int(request, "jaar", default=this_year, minimum=2000, maximum=this_year + 1)
+    return year, range(this_year, this_year - 6, -1)
 
 
 def comparison_page(request, organisations, year=None, years=None):

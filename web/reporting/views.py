@@ -8,6 +8,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.params import query_int
 from organisations.models import User
 from organisations.permissions import aggregates_access, head_required, organisation_figures_access
 from reporting import charts, services, tasks
@@ -66,9 +67,8 @@ def figure_behind(request, figure):
 
 
 def _dashboard_counsellor(request):
-    if request.GET.get("begeleider", "").isdigit():
-        return get_object_or_404(User.objects.colleagues_of(request.user), pk=request.GET["begeleider"])
-    return None
+    pk = query_int(request, "begeleider")
+    return None if pk is None else get_object_or_404(User.objects.colleagues_of(request.user), pk=pk)
 
 
 def _report(request, pk):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from audit.models import AccessLog, log_access
 from audit.sensitive import may_read_sensitive, read_sensitive
 from clients import selectors as client_selectors
+from common.params import query_int
 from documents.selectors import documents_section
 from organisations.permissions import case_file_access
 from trajectories import services
@@ -41,8 +42,8 @@ def _trajectory(client, pk):
 def trajectory_create(request, client_pk):
     client = client_selectors.editable_client_for(request.user, client_pk)
     initial = {"start_date": timezone.localdate()}
-    twe_pk = request.GET.get("volgt")
-    if twe_pk and twe_pk.isdigit():
+    twe_pk = query_int(request, "volgt")
+    if twe_pk is not None:
         initial = services.nazorg_initial(_trajectory(client, twe_pk))
     elif request.GET.get("type") in TrajectoryType.values:
         initial["type"] = request.GET["type"]
@@ -78,12 +79,15 @@ def _render_detail(request, client, trajectory, forms=None, status=200):
     # Work-care details (a psychiatric hospital, moments with a psychologist) are special-category
     # data like medical barriers: for the assigned counsellor and the head only, and each read logged,
     # also when the page comes back with a refused form; a colleague sees that they exist.
+    # A medical or psychological document's description and file name too: one read, one log entry.
     shows_care = trajectory.type == TrajectoryType.WERK_ZORG and may_read_sensitive(request.user, client)
-    if shows_care:
-        read_sensitive(request.user, client, detail=str(trajectory))
+    documents = documents_section(request.user, client, can_edit=can_edit, trajectory=trajectory)
+    read = "; ".join(filter(None, [str(trajectory) if shows_care else "", documents["sensitive_read"]]))
+    if read:
+        read_sensitive(request.user, client, detail=read)
     forms = forms or {}
     context = {
-        **documents_section(request.user, client, can_edit=can_edit, trajectory=trajectory),
+        **documents,
         "client": client,
         "trajectory": trajectory,
         "can_edit": can_edit,
