@@ -24,4 +24,4 @@ def read_sensitive(user, client, *, detail, export=False):
     if not may_read_sensitive(user, client):
         raise PermissionDenied
     action = AccessLog.Action.EXPORTED if export else AccessLog.Action.SENSITIVE_READ
-    return log_access(user, client, action, detail=detail)
+    return log_access(user, client, action, detail=detail[:AccessLog._meta.get_field("detail").max_length])

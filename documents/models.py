@@ -86,6 +86,17 @@ class Document(ScopedModel):
     def is_sensitive(self):
         return self.kind in self.SENSITIVE_KINDS
 
+    def is_confidential_for(self, user):
+        """Whether `user` sees this document only as a "confidential document": a medical or
+        psychological one, for whoever may not read the client's special-category data. Its type,
+        description and file name tell as much as its content, so they see none of them (only that
+        it exists, and its date), and they cannot download it. The one rule every page follows."""
+        return self.is_sensitive and not user.can_read_sensitive(self.client)
+
+    def label_for(self, user):
+        """The type of this document as `user` may see it (is_confidential_for)."""
+        return _("Confidential document") if self.is_confidential_for(user) else self.get_kind_display()
+
     def clean(self):
         super().clean()
         if self.trajectory_id and self.client_id and self.trajectory.client_id != self.client_id:

@@ -123,16 +123,28 @@ def test_a_date_in_the_future_and_another_clients_trajectory_are_refused(world, 
                                          ("psychologisch_verslag", "Psychologisch of psychiatrisch verslag")])
 def test_a_medical_or_psychological_document_is_only_for_the_assigned_counsellor_and_the_head(
         world, login, kind, label):
-    document = add(world, kind=kind, name="attest-dokter.pdf")
+    """A colleague sees that there is a confidential document, on the case file and on its
+    trajectory, as a confidential barrier shows: not its type, description or file name, and
+    cannot download it (the probe's finding: the type said "Psychologisch of psychiatrisch verslag")."""
+    document = services.document_add(client=world.client, by=world.alice, kind=kind, date=TODAY,
+                                     trajectory=world.trajectory, description="Verslag van de psychiater",
+                                     file=SimpleUploadedFile("attest-dokter.pdf", PDF))
     url = reverse("documents:download", args=[world.client.pk, document.pk])
     colleague = login(world.bob)
-    page = colleague.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
-    assert label in page and "attest-dokter.pdf" not in page and url not in page
+    for page_url in (reverse("clients:detail", args=[world.client.pk]),
+                     reverse("trajectories:detail", args=[world.client.pk, world.trajectory.pk])):
+        page = colleague.get(page_url).content.decode()
+        assert "Vertrouwelijk document" in page and label not in page
+        assert "Verslag van de psychiater" not in page and "attest-dokter.pdf" not in page and url not in page
     assert colleague.get(url).status_code == 403
     for reader in (world.alice, world.hilde):
-        assert login(reader).get(url).status_code == 200
+        http = login(reader)
+        page = http.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+        assert label in page and "Verslag van de psychiater" in page and "Vertrouwelijk document" not in page
+        assert http.get(url).status_code == 200
+    # Each reader's case file showed the description (logged) and each download is logged.
     logged = AccessLog.objects.filter(action=AccessLog.Action.SENSITIVE_READ).values_list("user", flat=True)
-    assert sorted(logged) == sorted([world.alice.pk, world.hilde.pk])
+    assert sorted(logged) == sorted([world.alice.pk, world.hilde.pk] * 2)
 
 
 def test_colleagues_read_but_do_not_change_and_other_ocmws_do_not_see(world, login):
@@ -188,7 +200,7 @@ def test_the_case_file_takes_the_same_queries_with_one_or_many_documents(world, 
             assert http.get(reverse("clients:detail", args=[world.client.pk])).status_code == 200
         return len(context)
 
-    add(world, trajectory=world.trajectory)
+    add(world, kind="medisch_attest", trajectory=world.trajectory)  # its reading is logged, as the others'
     few = count()
     for kind in ("stageovereenkomst", "medisch_attest", "attest", "ander"):
         add(world, kind=kind, trajectory=world.trajectory, by=world.hilde)

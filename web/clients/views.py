@@ -12,6 +12,7 @@ from audit.sensitive import may_read_sensitive, read_sensitive
 from caseload import selectors as caseload_selectors
 from clients import selectors, services
 from clients.models import Barrier, Client, ContactMoment
+from common.params import ascii_int, query_int
 from documents.selectors import documents_section
 from organisations.models import User
 from organisations.permissions import case_file_access, head_required
@@ -31,10 +32,13 @@ def client_list(request):
     user = request.user
     default_counsellor = "mij" if user.is_counsellor else "alle"
     counsellor_param = request.GET.get("begeleider", default_counsellor)
-    counsellor = {"mij": user, "alle": None}.get(counsellor_param)
-    if counsellor_param not in ("mij", "alle"):
-        counsellor = get_object_or_404(User.objects.colleagues_of(user), pk=counsellor_param) \
-            if counsellor_param.isdigit() else None
+    counsellor_pk = query_int(request, "begeleider")
+    if counsellor_pk is not None:
+        counsellor = get_object_or_404(User.objects.colleagues_of(user), pk=counsellor_pk)
+    else:
+        if counsellor_param not in ("mij", "alle"):
+            counsellor_param = default_counsellor  # not a number we read (e.g. "²"): as without it
+        counsellor = user if counsellor_param == "mij" else None
     search = request.GET.get("q", "")
     status = request.GET.get("status", "")
     sort = request.GET.get("sortering", "naam")
@@ -97,8 +101,11 @@ def client_detail(request, pk):
     if assignment and assignment.seen_at is None and assignment.counsellor_id == request.user.pk:
         services.assignment_seen(client, request.user)
     can_edit = request.user.can_edit_client(client)
+    documents = documents_section(request.user, client, can_edit=can_edit)
+    if documents["sensitive_read"]:  # a medical or psychological document's description and file name
+        read_sensitive(request.user, client, detail=documents["sensitive_read"])
     return render(request, "clients/client_detail.html", {
-        **documents_section(request.user, client, can_edit=can_edit),
+        **documents,
         "client": client,
         "can_edit": can_edit,
         "can_read_sensitive": may_read_sensitive(request.user, client),
@@ -226,11 +233,11 @@ def hand_over(request):
                              % {"count": len(moved), "counsellor": to})
             return redirect(f"{reverse('clients:list')}?begeleider={to.pk}")
     moving = _handover_selection(user, request.POST if request.method == "POST" else request.GET)
+    from_pk = ascii_int(form["van"].value())
     return render(request, "clients/hand_over.html", {
         "form": form, "moving": moving.select_related("counsellor")[:100] if moving is not None else [],
         "count": moving.count() if moving is not None else 0,
-        "from_counsellor": form["van"].value() and User.objects.colleagues_of(user).filter(
-            pk=form["van"].value()).first(),
+        "from_counsellor": from_pk is not None and User.objects.colleagues_of(user).filter(pk=from_pk).first(),
     }, status=422 if request.method == "POST" else 200)
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from audit.models import AccessLog, log_access
 from audit.sensitive import read_sensitive
 from clients import selectors as client_selectors
+from common.params import query_int
 from documents import services
 from documents.models import Document
 from organisations.permissions import case_file_access
@@ -24,7 +25,7 @@ def document_add(request, client_pk):
     its submission."""
     client = client_selectors.editable_client_for(request.user, client_pk)
     if request.method == "GET":
-        trajectory = client.trajectories.filter(pk=request.GET.get("traject") or None).first()
+        trajectory = client.trajectories.filter(pk=query_int(request, "traject")).first()
         form = DocumentForm(client=client, initial={"trajectory": trajectory})
         template = "documents/_document_form.html" if request.htmx else "documents/document_form_page.html"
         return render(request, template, {"client": client, "form": form, "next": request.GET.get("next", "")})
