@@ -9,17 +9,21 @@ Everything else takes effect at once. Every change and every request is in the a
 
 The beheerder's pages, the Django admin (operators) and tests all go through these functions."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from . import second_factor
 from .models import CASE_FILE_ROLES, AccountChangeRequest, AccountEvent, Role, User
 
 Action = AccountEvent.Action
+logger = logging.getLogger(__name__)
 
 
 class InvitationAwarePasswordResetForm(PasswordResetForm):
@@ -250,7 +254,15 @@ def _log(action, *, subject, actor, detail="", request=None, tell=()):
         organisation_id=subject.organisation_id, subject=subject, actor=actor, action=action, detail=detail[:300],
         request=request, notify=tell, notified_at=None if tell else timezone.now())
     if tell:
-        from .tasks import send_account_notices  # the task module imports this one
-
-        transaction.on_commit(send_account_notices.delay)
+        transaction.on_commit(_queue_notices)
     return event
+
+
+def _queue_notices():
+    """After the commit; with the broker down the change stands and the beat sweep sends the notices."""
+    from .tasks import send_account_notices  # the task module imports this one
+
+    try:
+        send_account_notices.delay()
+    except (KombuOperationalError, OSError):
+        logger.warning("Account notices not queued (broker unreachable); the sweep sends them.")

@@ -303,3 +303,19 @@ def test_an_operators_change_in_the_django_admin_is_in_the_account_log(world, lo
     assert response.status_code == 302, response.context["adminform"].form.errors
     event = AccountEvent.objects.unscoped().get(subject=world.bob)
     assert (event.action, event.detail) == (Action.ROLE_CHANGED, "trajectbegeleider → diensthoofd")
+
+
+def test_with_the_broker_down_the_change_stands_and_the_sweep_sends_the_notice(
+        world, login, mailoutbox, django_capture_on_commit_callbacks, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(send_account_notices, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(world.bea).post(reverse("user_edit", args=[world.bob.pk]),
+                                         user_form(world.bob, role=Role.HEAD))
+    assert response.status_code == 302 and mailoutbox == []
+    assert AccountChangeRequest.objects.unscoped().filter(user=world.bob).exists()
+    assert send_account_notices() == 1 and mails_to(mailoutbox, "hilde@example.be")
