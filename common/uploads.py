@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 
@@ -216,7 +217,7 @@ def _refusal(file, name, kinds):
     if "csv" in kinds:  # a table to import
         return ValidationError(_("%(name)s is not a CSV or XLSX file.") % {"name": name}, code="type")
     return ValidationError(_("%(name)s is not a document this system keeps: choose a %(types)s file.") % {
-        "name": name, "types": ", ".join(KINDS[extension].label for extension in kinds)}, code="type")
+        "name": name, "types": get_text_list([KINDS[extension].label for extension in kinds], _("or"))}, code="type")
 
 
 def _too_many_entries(name):

@@ -110,7 +110,7 @@ def refused_agreement(world, login, settings, name, content, message):
 
 def test_an_html_page_named_pdf_is_refused_as_an_agreement_document(world, login, settings):
     refused_agreement(world, login, settings, "contract.pdf", HTML,
-                      "contract.pdf is geen document dat dit systeem bewaart: kies een bestand in PDF, Word (.docx), "
+                      "contract.pdf is geen document dat dit systeem bewaart: kies een bestand in PDF, Word (.docx) of "
                       "OpenDocument (.odt).")
 
 
