@@ -9,6 +9,7 @@ Everything else takes effect at once. Every change and every request is in the a
 
 The beheerder's pages, the Django admin (operators) and tests all go through these functions."""
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -67,11 +68,14 @@ def account_save(edited, *, by):
     if edited._state.adding:
         return _create(edited, by=by)
     before = User.objects.select_for_update().get(pk=edited.pk)
+    if any(getattr(before, field) != getattr(edited, field) for field in ACCESS_FIELDS):
+        # While a request waits, the account it is about stays as the diensthoofd sees it.
+        _refuse_while_waiting(edited)
     held = _hold_back(before, edited)
-    if held:
-        _refuse_second_request(edited)
     edited.save()
     log_changes(before, edited, by=by)
+    if edited.is_active and not before.is_active and not edited.has_usable_password():
+        transaction.on_commit(lambda: send_welcome(edited))  # an invitation that was never used
     return _request(edited, by=by, **held) if held else None
 
 
@@ -107,7 +111,11 @@ def _hold_back(before, edited):
     return held
 
 
-def _refuse_second_request(user):
+# What decides who reads case files and who the account belongs to.
+ACCESS_FIELDS = ("role", "email", "is_active")
+
+
+def _refuse_while_waiting(user):
     if AccountChangeRequest.objects.unscoped().filter(user=user, status=AccountChangeRequest.Status.PENDING).exists():
         raise ValidationError(_("A request for %(user)s is already waiting for a head of service. Withdraw it "
                                 "first, or wait until it is decided.") % {"user": user})
@@ -125,6 +133,8 @@ def log_changes(before, after, *, by):
     if before.is_active != after.is_active:
         _log(Action.ACTIVATED if after.is_active else Action.DEACTIVATED, subject=after, actor=by,
              tell=_concerned(after, before))
+    if before.get_full_name() != after.get_full_name():
+        _log(Action.RENAMED, subject=after, actor=by, detail=f"{before.get_full_name()} → {after.get_full_name()}")
 
 
 @transaction.atomic
@@ -132,8 +142,8 @@ def second_factor_reset(user, *, by):
     """A lost phone. For an account with case-file access the reset waits for approval (returns the
     request); for the others it takes effect at once (returns None)."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    _refuse_while_waiting(user)
     if has_case_file_access(user.role):
-        _refuse_second_request(user)
         return _request(user, by=by, reset_second_factor=True)
     second_factor.remove(user)
     _log(Action.SECOND_FACTOR_RESET, subject=user, actor=by, tell=_concerned(user))
@@ -141,8 +151,9 @@ def second_factor_reset(user, *, by):
 
 
 def _request(user, *, by, **changes):
-    request = AccountChangeRequest.objects.create(organisation_id=user.organisation_id, user=user, requested_by=by,
-                                                  **changes)
+    request = AccountChangeRequest.objects.create(
+        organisation_id=user.organisation_id, user=user, requested_by=by, email_then=user.email, role_then=user.role,
+        active_then=user.is_active, **changes)
     deciders = _deciders(request)
     new_account = changes.get("activate") and not user.has_usable_password()
     tell = [head.email for head in deciders] + ([] if new_account else [user.email])
@@ -151,6 +162,22 @@ def _request(user, *, by, **changes):
 
 
 # Deciding ----------------------------------------------------------------------------------------
+
+
+RECENT = datetime.timedelta(days=90)
+
+
+def recent_changes(subjects, *, before=None):
+    """{user id: [AccountEvent]}: what happened to these accounts in the 90 days before `before`
+    (now), other than being created or asked about, newest first, in one query. An approver sees them beside a request:
+    a promotion asked right after the address or the second factor changed is the pattern to refuse."""
+    before = before or timezone.now()
+    events = (AccountEvent.objects.unscoped().filter(subject__in=subjects, at__gte=before - RECENT, at__lt=before)
+              .exclude(action__in=[Action.REQUESTED, Action.CREATED]).select_related("actor").order_by("-at", "-pk"))
+    grouped = {}
+    for event in events:
+        grouped.setdefault(event.subject_id, []).append(event)
+    return grouped
 
 
 def _deciders(request):
@@ -192,6 +219,10 @@ def request_approve(request, *, by):
 
 
 def _apply(request, user):
+    if (user.email, user.role, user.is_active) != (request.email_then, request.role_then, request.active_then):
+        raise ValidationError(_("The account of %(user)s changed after this request was made; approving it now "
+                                "could give access to someone else. Refuse it, and ask again if still needed.")
+                              % {"user": user})
     before = User.objects.get(pk=user.pk)
     if request.new_email:
         if User.objects.filter(email__iexact=request.new_email).exclude(pk=user.pk).exists():
@@ -251,8 +282,8 @@ def _concerned(user, before=None, *, before_email=None, also=None):
 def _log(action, *, subject, actor, detail="", request=None, tell=()):
     tell = [address for address in dict.fromkeys(tell) if address and (actor is None or address != actor.email)]
     event = AccountEvent.objects.create(
-        organisation_id=subject.organisation_id, subject=subject, actor=actor, action=action, detail=detail[:300],
-        request=request, notify=tell, notified_at=None if tell else timezone.now())
+        organisation_id=subject.organisation_id, subject=subject, subject_email=subject.email, actor=actor,
+        action=action, detail=detail[:300], request=request, notify=tell, notified_at=None if tell else timezone.now())
     if tell:
         transaction.on_commit(_queue_notices)
     return event

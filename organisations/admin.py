@@ -55,7 +55,8 @@ class AccountChangeRequestAdmin(admin.ModelAdmin):
     """Operators approve what no diensthoofd of the organisation can (none, or only the person it
     is about), through the same service as the diensthoofd's page."""
 
-    list_display = ["user", "organisation", "summary", "status", "requested_by", "requested_at", "decided_by"]
+    list_display = ["user", "email_then", "role_then", "organisation", "summary", "status", "requested_by",
+                    "requested_at", "decided_by"]
     list_filter = ["status", "organisation"]
     list_select_related = ["user", "organisation", "requested_by", "decided_by"]
     actions = ["approve", "refuse"]

@@ -226,6 +226,10 @@ class AccountChangeRequest(ScopedModel):
     new_email = models.EmailField(_("new e-mail address"), blank=True)
     activate = models.BooleanField(_("activate the account"), default=False)
     reset_second_factor = models.BooleanField(_("reset two-factor authentication"), default=False)
+    # The account as it was when asked: approval is refused if it changed since (organisations.accounts).
+    email_then = models.EmailField(_("e-mail address when asked"))
+    role_then = models.CharField(_("role when asked"), max_length=20, choices=Role.choices)
+    active_then = models.BooleanField(_("active when asked"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("requested by"))
@@ -281,6 +285,7 @@ class AccountEvent(ScopedModel):
         EMAIL_CHANGED = "email_gewijzigd", _("e-mail address changed")
         SECOND_FACTOR_RESET = "tweestap_gewist", _("two-factor authentication reset")
         DEACTIVATED = "gedeactiveerd", _("account deactivated")
+        RENAMED = "naam_gewijzigd", _("name changed")
         ACTIVATED = "geactiveerd", _("account activated")
         REQUESTED = "aangevraagd", _("approval requested")
         APPROVED = "goedgekeurd", _("request approved")
@@ -292,6 +297,7 @@ class AccountEvent(ScopedModel):
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by"))
     subject = models.ForeignKey(User, on_delete=models.PROTECT, related_name="account_events",
                                 verbose_name=_("user"))
+    subject_email = models.EmailField(_("e-mail address then"))
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     request = models.ForeignKey(AccountChangeRequest, on_delete=models.PROTECT, null=True, blank=True,

@@ -13,6 +13,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .accounts import recent_changes
 from .models import AccountEvent
 
 RETRY = {
@@ -45,8 +46,10 @@ def _send_next():
 
 
 def _send(event):
+    recent = recent_changes([event.subject_id], before=event.at).get(event.subject_id, []) \
+        if event.action == AccountEvent.Action.REQUESTED else []
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"event": event, "site_url": settings.SITE_URL}
+        context = {"event": event, "site_url": settings.SITE_URL, "recent": recent}
         subject = render_to_string("organisations/account_notice_subject.txt", context).strip()
         body = render_to_string("organisations/account_notice_email.txt", context)
     send_mail(subject, body, None, event.notify)

@@ -270,7 +270,8 @@ class Objects:
                                      file=ContentFile(b"%PDF-1.4 test", name="gpmi.pdf"))
         ClientFactory(organisation=world.wervik, counsellor=world.oscar)
         self.account_request = AccountChangeRequest.objects.create(
-            organisation=world.menen, user=world.bob, requested_by=world.bea, new_role=Role.HEAD)
+            organisation=world.menen, user=world.bob, requested_by=world.bea, new_role=Role.HEAD,
+            email_then=world.bob.email, role_then=world.bob.role, active_then=True)
 
 
 def answer_of(response):

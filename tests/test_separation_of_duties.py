@@ -218,7 +218,7 @@ def test_changes_that_give_no_case_file_access_take_effect_at_once_and_are_logge
     assert not world.bob.is_active
     assert AccountChangeRequest.objects.unscoped().count() == 0
     assert actions_of(world.hilde) == [Action.ROLE_CHANGED]
-    assert actions_of(world.sam) == [Action.EMAIL_CHANGED]
+    assert actions_of(world.sam) == [Action.EMAIL_CHANGED, Action.RENAMED]
     assert actions_of(world.bob) == [Action.DEACTIVATED]
     # Bringing Bob back is giving case-file access again: it waits.
     http.post(reverse("user_edit", args=[world.bob.pk]), user_form(world.bob, is_active="on"))
@@ -282,7 +282,8 @@ def test_who_can_change_roles(world, login, person):
 def test_who_decides(world, hanne, person, allowed):
     subject = world.hilde if person.endswith("about_hilde") else world.bob
     held = AccountChangeRequest.objects.create(organisation=world.menen, user=subject, requested_by=world.bea,
-                                               new_email="x@example.be")
+                                               new_email="x@example.be", email_then=subject.email,
+                                               role_then=subject.role, active_then=True)
     deciders = {"hanne_about_hilde": hanne, "hilde_about_hilde": world.hilde,
                 "operator": UserFactory(email="op@example.be", organisation=None, is_staff=True)}
     decider = deciders.get(person) or getattr(world, person)

@@ -40,8 +40,7 @@ def user_create(request):
         user = form.save(commit=False)
         held = _save_account(form, user, by=request.user)
         if held is not False:
-            messages.success(request, _held_message(held) if held else _(
-                "%(email)s was added and received an e-mail to choose a password.") % {"email": user.email})
+            messages.success(request, _held_message(held) if held else _created_message(user))
             return redirect("user_list")
     return render(request, "organisations/user_form.html", {"form": form}, status=422 if form.errors else 200)
 
@@ -68,6 +67,12 @@ def _save_account(form, user, *, by):
     except ValidationError as error:
         form.add_error(None, error)
         return False
+
+
+def _created_message(user):
+    if not user.is_active:
+        return _("%(email)s was added, not active: no e-mail was sent.") % {"email": user.email}
+    return _("%(email)s was added and received an e-mail to choose a password.") % {"email": user.email}
 
 
 def _held_message(request):
@@ -116,9 +121,11 @@ def account_requests(request):
     user = request.user
     pending = (AccountChangeRequest.objects.visible_to(user).filter(status=AccountChangeRequest.Status.PENDING)
                .select_related("user", "requested_by").order_by("requested_at"))
+    pending = list(pending)
+    recent = accounts.recent_changes([held.user_id for held in pending])
     events = AccountEvent.objects.visible_to(user).select_related("actor", "subject")
     return render(request, "organisations/account_requests.html", {
-        "pending": [(held, held.may_be_decided_by(user)) for held in pending],
+        "pending": [(held, held.may_be_decided_by(user), recent.get(held.user_id, [])) for held in pending],
         "page": Paginator(events, 50).get_page(request.GET.get("pagina")),
     })
 
