@@ -329,3 +329,46 @@ def test_the_django_admin_is_for_operators_only(world):
         pass_second_factor(http, user)
         response = http.get("/beheer/django/")
         assert response.status_code == 302 and "/beheer/django/login/" in response["Location"]
+
+
+# The matrix's other dimension (issue 16): who can change roles. Each person tries to make the
+# colleague (a counsellor of Menen) diensthoofd through the beheerder's page, and to approve it.
+# Nobody does it alone: the beheerder's change waits ("held"), a diensthoofd of Menen approves it.
+CHANGES_ROLES = {**answers(ok=["beheerder"], hide=["x_beheerder"]), "beheerder": "held"}
+APPROVES_ROLES = answers(ok=["head"], hide=["x_head"])
+
+
+def test_who_can_change_roles(world):
+    from organisations.models import User
+
+    objects = Objects(world)
+    colleague = objects.people["colleague"]
+    AccountChangeRequest.objects.unscoped().delete()  # the Objects' own request
+    data = {"email": colleague.email, "first_name": "Bob", "last_name": "B", "role": Role.HEAD, "is_active": "on"}
+    wrong = []
+    for person in PEOPLE:
+        http = HttpClient()
+        if person != "anonymous":
+            http.force_login(objects.people[person])
+            pass_second_factor(http, objects.people[person])
+        with transaction.atomic():
+            response = http.post(reverse("user_edit", args=[colleague.pk]), data)
+            held = AccountChangeRequest.objects.unscoped().filter(user=colleague).exists()
+            changed = User.objects.get(pk=colleague.pk).role != Role.COUNSELLOR
+            transaction.set_rollback(True)
+        got = "held" if held else answer_of(response)
+        if changed or got != CHANGES_ROLES[person]:
+            wrong.append(f"{person} changes roles: {got}{' and the role changed' if changed else ''}, "
+                         f"expected {CHANGES_ROLES[person]}")
+    request = AccountChangeRequest.objects.create(organisation=world.menen, user=colleague, requested_by=world.bea,
+                                                  new_role=Role.HEAD, email_then=colleague.email,
+                                                  role_then=colleague.role, active_then=True)
+    for person in PEOPLE:
+        http = HttpClient()
+        if person != "anonymous":
+            http.force_login(objects.people[person])
+            pass_second_factor(http, objects.people[person])
+        got = probe(http, "post", reverse("account_request_approve", args=[request.pk]), {})
+        if got != APPROVES_ROLES[person]:
+            wrong.append(f"{person} approves a role change: {got}, expected {APPROVES_ROLES[person]}")
+    assert not wrong, "\n".join(wrong)

@@ -255,24 +255,7 @@ def _changed(user, **values):
     return user
 
 
-# The permission matrix's dimension: who can change roles -------------------------------------------
-
-# What happens when each person tries to make Bob (a counsellor of Menen) diensthoofd through the
-# beheerder's page: refused (403), not found (404), or held for approval.
-WHO_CHANGES_ROLES = {"alice": 403, "hilde": 403, "sam": 403, "rita": 403, "oscar": 403, "olga": 403,
-                     "bea": "held", "x_beheerder": 404}
-
-
-@pytest.mark.parametrize("person", WHO_CHANGES_ROLES)
-def test_who_can_change_roles(world, login, person):
-    actor = (UserFactory(email="x-beheerder@example.be", role=Role.ADMINISTRATOR, organisation=world.wervik)
-             if person == "x_beheerder" else getattr(world, person))
-    response = login(actor).post(reverse("user_edit", args=[world.bob.pk]), user_form(world.bob, role=Role.HEAD))
-    world.bob.refresh_from_db()
-    assert world.bob.role == Role.COUNSELLOR  # nobody makes it happen alone
-    held = AccountChangeRequest.objects.unscoped().filter(user=world.bob, new_role=Role.HEAD).exists()
-    assert ("held" if held else response.status_code) == WHO_CHANGES_ROLES[person]
-
+# Who can change roles, for every person of the permission matrix: tests/test_permission_matrix.py.
 
 # Who decides: (person, about whom) -> may decide. Never oneself, never the one who asked, never a
 # beheerder, a counsellor or another organisation's head.
