@@ -156,6 +156,11 @@ class Client(ScopedModel):
     mobility = models.CharField(_("main means of transport"), max_length=20, choices=Mobility.choices, blank=True)
     childcare_needs = models.TextField(_("childcare needs"), blank=True)
     work_history = models.TextField(_("work history"), blank=True)
+    # VDAB (DOMAIN.md): a leefloner who can work registers as a job seeker.
+    vdab_registered_on = models.DateField(_("registered with VDAB on"), null=True, blank=True)
+    vdab_not_registered_reason = models.CharField(
+        _("why not registered with VDAB"), max_length=200, blank=True,
+        help_text=_("For example: not able to work for medical reasons, or a student."))
     draagkracht_hours = models.PositiveSmallIntegerField(
         _("draagkracht (hours a week)"), null=True, blank=True, validators=[MaxValueValidator(40)],
         help_text=_("How many hours a week the client can work now."),
@@ -344,3 +349,37 @@ class Assignment(ScopedModel):
 
     def __str__(self):
         return f"{self.client} → {self.counsellor or '—'} ({self.at:%d/%m/%Y})"
+
+
+class VdabConsent(ScopedModel):
+    """The client's consent for VDAB's partner portal (Mijn Loopbaan voor partners, DOMAIN.md): the
+    OCMW registers the client's TWE there only with it."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="vdab_consents",
+                               verbose_name=_("client"))
+    given_on = models.DateField(_("given on"))
+    scope = models.CharField(_("scope"), max_length=200,
+                             help_text=_("What the client agreed to, for example the follow-up of the TWE."))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ClientPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        verbose_name = _("VDAB consent")
+        verbose_name_plural = _("VDAB consents")
+
+    def __str__(self):
+        return f"{self.scope} ({self.given_on:%d/%m/%Y})"
+
+    @property
+    def in_force(self):
+        return self.withdrawn_on is None
+
+    def clean(self):
+        super().clean()
+        if self.given_on and self.given_on > timezone.localdate():
+            raise ValidationError({"given_on": _("A consent cannot be given in the future.")})
+        if self.withdrawn_on and self.given_on and self.withdrawn_on < self.given_on:
+            raise ValidationError({"withdrawn_on": _("A consent cannot be withdrawn before it was given.")})

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from common.personal_data import day
 
 from . import national_number
-from .models import Barrier, Client, ContactMoment
+from .models import Barrier, Client, ContactMoment, VdabConsent
 
 order = 10
 
@@ -41,9 +41,14 @@ def export(client):
             "rijbewijs": client.get_driving_licence_display(), "vervoer": client.get_mobility_display(),
             "kinderopvang": client.childcare_needs, "werkervaring": client.work_history,
             "draagkracht_uren_per_week": client.draagkracht_hours,
+            "vdab_ingeschreven_op": day(client.vdab_registered_on),
+            "vdab_niet_ingeschreven_omdat": client.vdab_not_registered_reason,
             "aangemaakt_op": day(client.created_at.date()),
         },
         "drempels": [{"soort": b.get_category_display(), "beschrijving": b.description} for b in client.barriers.all()],
+        "vdab_toestemmingen": [
+            {"gegeven_op": day(c.given_on), "voor": c.scope, "ingetrokken_op": day(c.withdrawn_on)}
+            for c in client.vdab_consents.order_by("given_on", "pk")],
         "contactmomenten": [
             {"datum": day(m.date), "soort": m.get_kind_display(), "duur_minuten": m.duration_minutes,
              "door": str(m.author), "notitie": m.note}
@@ -64,7 +69,7 @@ def erase(client_ids):
         national_number=Concat(Value("X"), LPad(Cast("pk", CharField()), 10, Value("0"))),
         first_name=_("Anonymised"), last_name=Concat(Value("#"), Cast("pk", CharField())),
         birth_date=None, street_address="", postcode="", phone="", email="", competences_note="",
-        interests_note="", goals="", languages="", childcare_needs="", work_history="",
+        interests_note="", goals="", languages="", childcare_needs="", work_history="", vdab_not_registered_reason="",
         version=F("version") + 1)
 
 
@@ -76,3 +81,4 @@ def forget_history(client_ids):
     Client.history.filter(id__in=client_ids).delete()
     Barrier.history.filter(client_id__in=client_ids).delete()
     ContactMoment.history.filter(client_id__in=client_ids).delete()
+    VdabConsent.history.filter(client_id__in=client_ids).delete()

@@ -58,6 +58,8 @@ class Document(ScopedModel):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, null=True, blank=True,
                                    related_name="documents", verbose_name=_("trajectory"),
                                    help_text=_("Leave empty for a document about the whole case file."))
+    gpmi = models.ForeignKey("gpmi.Gpmi", on_delete=models.CASCADE, null=True, blank=True, related_name="documents",
+                             verbose_name=_("GPMI"), help_text=_("For example the signed contract."))
     kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
     date = models.DateField(_("date of the document"), help_text=_("For example the day it was signed."))
     description = models.CharField(_("description"), max_length=200, blank=True)
@@ -101,5 +103,7 @@ class Document(ScopedModel):
         super().clean()
         if self.trajectory_id and self.client_id and self.trajectory.client_id != self.client_id:
             raise ValidationError({"trajectory": _("This trajectory belongs to another client.")})
+        if self.gpmi_id and self.client_id and self.gpmi.client_id != self.client_id:
+            raise ValidationError({"gpmi": _("This GPMI belongs to another client.")})
         if self.date and self.date > timezone.localdate():
             raise ValidationError({"date": _("The date of a document cannot lie in the future.")})

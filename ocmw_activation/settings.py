@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "csp",
     "organisations",
     "clients",
+    "leefloon",
+    "gpmi",
     "employers",
     "trajectories",
     "reminders",

@@ -22,6 +22,12 @@ class Organisation(models.Model):
     session_timeout_minutes = models.PositiveSmallIntegerField(
         _("log out after inactivity (minutes)"), default=30, validators=[MinValueValidator(5), MaxValueValidator(480)],
         help_text=_("A session without any click for this long ends; takes effect at the next login."))
+    gpmi_evaluations_per_year = models.PositiveSmallIntegerField(
+        _("GPMI evaluations a year"), default=3, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("The law asks at least 3 a year."))
+    gpmi_in_person_per_year = models.PositiveSmallIntegerField(
+        _("of which in a personal conversation"), default=2, validators=[MinValueValidator(0), MaxValueValidator(12)],
+        help_text=_("The law asks at least 2 of them in person."))
     retention_years = models.PositiveSmallIntegerField(
         _("keep closed case files (years)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text=_("A closed case file is anonymised this many years after its last trajectory ended."))
@@ -33,6 +39,12 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if (self.gpmi_in_person_per_year or 0) > (self.gpmi_evaluations_per_year or 0):
+            raise ValidationError({"gpmi_in_person_per_year": _(
+                "There cannot be more evaluations in person than evaluations.")})
 
 
 class Region(models.Model):

@@ -114,8 +114,8 @@ def test_the_subject_access_export_is_logged_once_as_an_export(world, login):
 
 def test_each_app_with_personal_data_declares_it_in_a_privacy_module():
     modules = {module.__name__: module for module in personal_data.modules()}
-    assert list(modules) == ["clients.privacy", "trajectories.privacy", "documents.privacy", "reminders.privacy",
-                             "audit.privacy"]
+    assert list(modules) == ["clients.privacy", "leefloon.privacy", "gpmi.privacy", "trajectories.privacy",
+                             "documents.privacy", "reminders.privacy", "audit.privacy"]
     assert not hasattr(modules["audit.privacy"], "erase")  # the access log stays
     assert not hasattr(modules["reminders.privacy"], "export")
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GpmiConfig(AppConfig):
+    name = "gpmi"
+    verbose_name = "GPMI"
