@@ -44,11 +44,13 @@ class Gpmi(ScopedModel):
     decision = models.ForeignKey(LeefloonDecision, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="gpmis", verbose_name=_("leefloon decision"),
                                  help_text=_("The decision this GPMI answers; its deadline counts from it."))
-    orientation = models.CharField(_("orientation"), max_length=30, choices=Orientation.choices)
-    goals = models.TextField(_("goals"), help_text=_("What the client wants to reach, in plain words."))
+    # Blank in the model: a GPMI imported from a spreadsheet may hold only its signing date; the form
+    # asks for the content of one drawn up here.
+    orientation = models.CharField(_("orientation"), max_length=30, choices=Orientation.choices, blank=True)
+    goals = models.TextField(_("goals"), blank=True, help_text=_("What the client wants to reach, in plain words."))
     steps = models.TextField(_("steps"), blank=True, help_text=_("The steps towards the goals, with when."))
-    client_commitments = models.TextField(_("the client's commitments"))
-    ocmw_commitments = models.TextField(_("the OCMW's commitments"))
+    client_commitments = models.TextField(_("the client's commitments"), blank=True)
+    ocmw_commitments = models.TextField(_("the OCMW's commitments"), blank=True)
     duration_months = models.PositiveSmallIntegerField(_("duration (months)"), null=True, blank=True,
                                                        help_text=_("Leave empty for a GPMI without a set end."))
     other_signatories = models.CharField(_("other signatories"), max_length=300, blank=True,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("clienten/", include("web.clients.urls")),
     path("clienten/<int:client_pk>/trajecten/", include("web.trajectories.urls")),
     path("clienten/<int:client_pk>/documenten/", include("web.documents.urls")),
+    path("clienten/<int:client_pk>/gpmi/", include("web.gpmi.urls")),
     path("clienten/<int:client_pk>/werkposten/", employer_views.client_matches, name="client_matches"),
     path("werkgevers/", include("web.employers.urls")),
     path("opvolging/", include("web.reminders.urls")),
