@@ -1,7 +1,10 @@
 """The caseload import (CONTRACTS.md, "Caseload import format"): one code path for the command and
 the browser. `plan` checks every row without a query per row (what exists is loaded once) and
 says what would be created or updated; `apply` writes it all in one transaction with bulk
-operations, and only when no row is invalid."""
+operations, and only when no row is invalid.
+
+Format version 2 adds a client's leefloon and GPMI (LEEFLOON_COLUMNS), read per client over its
+rows, and rows without a trajectory. How each column is read: `ClientLeefloon`."""
 
 import datetime
 from collections import Counter
@@ -10,6 +13,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +23,10 @@ from clients import national_number
 from clients.models import Assignment, Client
 from common.params import is_ascii_digits
 from employers.models import Employer, compact_kbo, validate_kbo
+from gpmi.models import Exemption, Gpmi
+from gpmi.services import exemptions_bulk_accept, gpmis_bulk_record
+from leefloon.models import LeefloonDecision
+from leefloon.services import decisions_bulk_end, decisions_bulk_record
 from organisations.models import CASE_FILE_ROLES, User
 from trajectories.models import Placement, Trajectory
 from trajectories.rules import (
@@ -42,7 +50,18 @@ from .reader import read_table
 COLUMNS = ["rijksregisternummer", "voornaam", "achternaam", "geboortedatum", "postcode", "gemeente",
            "leefloon_categorie", "traject_type", "traject_start", "traject_einde", "uitstroom", "werkgever",
            "werkgever_kbo", "trajectbegeleider"]
+# Format version 2: optional; a file without them is read as before.
+LEEFLOON_COLUMNS = ["leefloon_beslissing", "leefloon_einde", "leefloon_verlaten", "gpmi_ondertekend",
+                    "gpmi_vrijstelling"]
+ACCEPTED = COLUMNS + LEEFLOON_COLUMNS
 REQUIRED = ["rijksregisternummer", "voornaam", "achternaam", "traject_type", "traject_start"]
+# The cells of a trajectory: a row with none of them records a client without one (format version
+# 2); a row with any of them needs the type and the start. A file may leave out all of these
+# columns (a list of clients with their leefloon), or carry at least the type and the start.
+TRAJECTORY_COLUMNS = ["traject_type", "traject_start", "traject_einde", "uitstroom", "werkgever", "werkgever_kbo"]
+TRAJECTORY_REQUIRED = ["traject_type", "traject_start"]
+DATE_COLUMNS = ("geboortedatum", "traject_start", "traject_einde", "leefloon_beslissing", "leefloon_einde",
+                "gpmi_ondertekend")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 LENGTHS = {"voornaam": 100, "achternaam": 100, "gemeente": 100, "werkgever": 200}
 # A placement needs a function and hours; the import format carries neither, so an imported
@@ -53,6 +72,16 @@ IMPORTED_HOURS = 19
 COLUMN_OF = {"type": "traject_type", "follows": "traject_type", "start_date": "traject_start",
              "end_date": "traject_einde", "planned_end_date": "traject_einde", "outcome": "uitstroom",
              "stop_reason": "uitstroom"}
+# Where the messages of the leefloon and GPMI models (by field) show in the file. An imported
+# exemption takes its date from the decision, but its messages belong to its own cell.
+DECISION_COLUMN_OF = {"decided_on": "leefloon_beslissing", "start_date": "leefloon_beslissing",
+                      "end_date": "leefloon_einde", "end_reason": "leefloon_verlaten", "category": "leefloon_categorie"}
+GPMI_COLUMN = "gpmi_ondertekend"
+EXEMPTION_COLUMN = "gpmi_vrijstelling"
+# The Row attribute that holds each leefloon column.
+ROW_ATTRIBUTE = {"leefloon_beslissing": "decided_on", "leefloon_einde": "leefloon_end",
+                 "leefloon_verlaten": "leefloon_reason", "gpmi_ondertekend": "gpmi_signed",
+                 "gpmi_vrijstelling": "exemption_ground"}
 
 
 @dataclass
@@ -60,10 +89,13 @@ class Problem:
     row: int
     column: str
     message: str
+    warning: bool = False  # an incomplete row: it imports, and the warning says what is missing
 
     def __str__(self):
-        return _("row %(row)s, column %(column)s: %(message)s") % {
-            "row": self.row, "column": self.column, "message": self.message}
+        values = {"row": self.row, "column": self.column, "message": self.message}
+        if self.warning:
+            return _("warning: row %(row)s, column %(column)s: %(message)s") % values
+        return _("row %(row)s, column %(column)s: %(message)s") % values
 
 
 @dataclass
@@ -83,12 +115,75 @@ class Row:
     employer_name: str
     employer_kbo: str
     counsellor_id: int | None
+    decided_on: datetime.date | None = None  # leefloon_beslissing
+    leefloon_end: datetime.date | None = None  # leefloon_einde
+    leefloon_reason: str = ""  # leefloon_verlaten
+    gpmi_signed: datetime.date | None = None  # gpmi_ondertekend
+    exemption_ground: str = ""  # gpmi_vrijstelling
     refused: bool = False  # a rule refuses it: never written, still checked against the other rows
     follows: object = None  # a nazorg's TWE: a stored Trajectory, or the Row of a TWE in the file
 
     @property
     def key(self):
         return (self.national_number, self.type, self.start)
+
+    @property
+    def has_trajectory(self):
+        """False for a row of format version 2 that records only a client (and its leefloon and GPMI)."""
+        return bool(self.type)
+
+
+NEW, ENDED, UNCHANGED, SKIPPED = "nieuw", "beeindigd", "ongewijzigd", "overgeslagen"
+
+
+@dataclass
+class ClientLeefloon:
+    """A client's leefloon and GPMI as the file gives them (format version 2), over the client's rows.
+    An empty cell says nothing (another row of the client may give the value); two rows that give
+    different values are ambiguous, and refused.
+
+    - leefloon_beslissing: the date of the client's latest decision; it is also the day the
+      leefloon starts (the file has no other). One decision per client and date: a stored one of
+      the same date is the same decision. Its category is the client's leefloon_categorie.
+    - leefloon_einde, leefloon_verlaten: that decision's end and why; only with a decision date, a
+      reason only with an end. A re-import may end a running decision; what ended stays as it is.
+    - gpmi_ondertekend: a GPMI signed on that day (its content is completed in the case file); a
+      stored GPMI of the client signed the same day is the same one. It answers the file's decision,
+      else the client's latest one, as a GPMI drawn up in the case file.
+    - gpmi_vrijstelling: the ground of an exemption accepted on the decision's date; without a
+      decision date it has no date, and is left out with a warning."""
+
+    national_number: str
+    name: str
+    category: str = ""
+    decision_row: Row | None = None
+    gpmi_row: Row | None = None
+    exemption_row: Row | None = None
+    decision_state: str = ""  # NEW, ENDED or UNCHANGED
+    gpmi_state: str = ""  # NEW or UNCHANGED
+    exemption_state: str = ""  # NEW, UNCHANGED or SKIPPED
+    stored_decision: object = None  # the stored decision of the same date
+    latest_decision: object = None  # the client's latest stored decision
+
+    @property
+    def decided_on(self):
+        return self.decision_row.decided_on if self.decision_row else None
+
+    @property
+    def leefloon_end(self):
+        return self.decision_row.leefloon_end if self.decision_row else None
+
+    @property
+    def leefloon_reason(self):
+        return self.decision_row.leefloon_reason if self.decision_row else ""
+
+    @property
+    def gpmi_signed(self):
+        return self.gpmi_row.gpmi_signed if self.gpmi_row else None
+
+    @property
+    def exemption_ground(self):
+        return self.exemption_row.exemption_ground if self.exemption_row else ""
 
 
 @dataclass
@@ -102,10 +197,23 @@ class Plan:
     new_trajectories: list = field(default_factory=list)  # Row
     updated_trajectories: list = field(default_factory=list)  # (Trajectory, Row)
     unchanged: int = 0
+    warnings: list = field(default_factory=list)  # Problem(warning=True): incomplete rows that import
+    leefloon: list = field(default_factory=list)  # ClientLeefloon, for the clients whose rows give any
 
     @property
     def valid(self):
         return not self.problems
+
+    def _count(self, state_name, state):
+        return sum(1 for item in self.leefloon if getattr(item, state_name) == state)
+
+    @property
+    def leefloon_counts(self):
+        """What the leefloon and GPMI columns would write: {what: how many}."""
+        return {"decisions": self._count("decision_state", NEW), "ended": self._count("decision_state", ENDED),
+                "gpmis": self._count("gpmi_state", NEW), "exemptions": self._count("exemption_state", NEW),
+                "unchanged": sum(getattr(item, state) == UNCHANGED for item in self.leefloon
+                                 for state in ("decision_state", "gpmi_state", "exemption_state"))}
 
 
 def parse_date(text):
@@ -134,6 +242,9 @@ class Planner:
     def problem(self, row, column, message):
         self.plan.problems.append(Problem(row, column, message))
 
+    def warning(self, row, column, message):
+        self.plan.warnings.append(Problem(row, column, message, warning=True))
+
     def run(self):
         if self._check_header():
             names = {}
@@ -148,6 +259,8 @@ class Planner:
                     self.plan.rows.append(row)
             self._check_employers()
             self._check_trajectories()
+            if any(column in self.table.header for column in LEEFLOON_COLUMNS):
+                self._check_leefloon()
         return self.plan
 
     def _check_header(self):
@@ -158,12 +271,14 @@ class Planner:
             elif column in seen:
                 self.problem(1, column, _("this column appears twice"))
             seen.add(column)
-        unknown = [column for column in self.table.header if column and column not in COLUMNS]
+        unknown = [column for column in self.table.header if column and column not in ACCEPTED]
         for column in unknown:
             self.problem(1, column, _("unknown column (the columns are: %(columns)s)") % {
-                "columns": ", ".join(COLUMNS)})
+                "columns": ", ".join(ACCEPTED)})
+        # A file of clients only (format version 2) may leave out the trajectory columns altogether.
+        clients_only = not any(column in self.table.header for column in TRAJECTORY_COLUMNS)
         for column in REQUIRED:
-            if column not in self.table.header:
+            if column not in self.table.header and not (clients_only and column in TRAJECTORY_REQUIRED):
                 self.problem(1, column, _("this required column is missing"))
         if not self.table.rows and not self.plan.problems:
             self.problem(2, "-", _("the file has a header but no rows"))
@@ -171,8 +286,10 @@ class Planner:
 
     def _row(self, number, cells):
         before = len(self.plan.problems)
+        # A row whose trajectory cells are all empty records a client only (format version 2).
+        has_trajectory = any(cells.get(column) for column in TRAJECTORY_COLUMNS)
         for column in REQUIRED:
-            if not cells.get(column):
+            if not cells.get(column) and (has_trajectory or column not in TRAJECTORY_REQUIRED):
                 self.problem(number, column, _("this column is required"))
         number_text = national_number.compact(cells.get("rijksregisternummer", ""))
         if is_ascii_digits(number_text) and len(number_text) == 10:  # a spreadsheet number lost its leading zero
@@ -183,7 +300,7 @@ class Planner:
             except ValidationError as error:
                 self.problem(number, "rijksregisternummer", " ".join(error.messages))
         dates = {}
-        for column in ("geboortedatum", "traject_start", "traject_einde"):
+        for column in DATE_COLUMNS:
             if cells.get(column):
                 try:
                     dates[column] = parse_date(cells[column])
@@ -215,11 +332,19 @@ class Planner:
         row = Row(number=number, national_number=number_text, first_name=cells["voornaam"],
                   last_name=cells["achternaam"], birth_date=dates.get("geboortedatum"),
                   postcode=cells.get("postcode", ""), municipality=cells.get("gemeente", ""),
-                  category=cells.get("leefloon_categorie", ""), type=cells["traject_type"],
-                  start=dates["traject_start"], end=dates.get("traject_einde"), outcome=cells.get("uitstroom", ""),
+                  category=cells.get("leefloon_categorie", ""), type=cells.get("traject_type", ""),
+                  start=dates.get("traject_start"), end=dates.get("traject_einde"), outcome=cells.get("uitstroom", ""),
                   employer_name=cells.get("werkgever", ""), employer_kbo=kbo,
-                  counsellor_id=self.counsellors.get(counsellor_email))
+                  counsellor_id=self.counsellors.get(counsellor_email),
+                  decided_on=dates.get("leefloon_beslissing"), leefloon_end=dates.get("leefloon_einde"),
+                  leefloon_reason=cells.get("leefloon_verlaten", ""), gpmi_signed=dates.get("gpmi_ondertekend"),
+                  exemption_ground=cells.get("gpmi_vrijstelling", ""))
         self._check_rules(row)
+        if not row.decided_on:
+            for column in ("leefloon_einde", "leefloon_verlaten"):
+                if cells.get(column):
+                    self.problem(number, column, _("which leefloon ended? Give the date of its decision in "
+                                                   "leefloon_beslissing"))
         return row
 
     def _check_codes(self, number, cells):
@@ -227,6 +352,8 @@ class Planner:
             ("traject_type", TrajectoryType.values),
             ("uitstroom", Outcome.values),
             ("leefloon_categorie", Client.LeefloonCategory.values),
+            ("leefloon_verlaten", LeefloonDecision.EndReason.values),
+            ("gpmi_vrijstelling", Exemption.Ground.values),
         ]
         for column, allowed in checks:
             value = cells.get(column, "")
@@ -252,6 +379,8 @@ class Planner:
             self.problem(row.number, "geboortedatum", _("does not agree with the national number (%(date)s)") % {
                 "date": encoded.strftime("%d/%m/%Y")})
             row.refused = True
+        if not row.has_trajectory:
+            return
         status = status_for(row.end, row.outcome, row.start, self.today)
         self.refuse(row, {**check_dates(row.type, row.start, row.end),
                           **check_outcome(status, row.end, row.outcome, _("imported"))})
@@ -308,6 +437,8 @@ class Planner:
                 twes.setdefault(number, []).append(_Twe(start, trajectory.status, nazorgs[trajectory.pk], trajectory))
         seen = {}
         for row in sorted(plan.rows, key=lambda row: row.type == TrajectoryType.NAZORG):
+            if not row.has_trajectory:
+                continue
             if row.key in seen:
                 first = seen[row.key]
                 if (first.end, first.outcome) == (row.end, row.outcome):
@@ -367,6 +498,130 @@ class Planner:
                 if twe.trajectory is existing:  # a nazorg in the file follows the TWE as the file leaves it
                     twe.status = status_for(row.end, row.outcome, row.start, self.today)
 
+    def _check_leefloon(self):
+        """The leefloon and GPMI columns (format version 2), per client over its rows, checked by the
+        models as the case file's forms check them, against what is stored (read once: three queries)."""
+        rows_of = {}
+        for row in self.plan.rows:
+            rows_of.setdefault(row.national_number, []).append(row)
+        stored = self._stored_leefloon(rows_of)
+        for number, rows in rows_of.items():
+            item = ClientLeefloon(national_number=number, name=f"{rows[0].first_name} {rows[0].last_name}",
+                                  category=rows[0].category)
+            item.decision_row = self._one_value(rows, "decided_on", ("leefloon_beslissing", "leefloon_einde",
+                                                                     "leefloon_verlaten"))
+            item.gpmi_row = self._one_value(rows, "gpmi_signed", ("gpmi_ondertekend",))
+            item.exemption_row = self._one_value(rows, "exemption_ground", ("gpmi_vrijstelling",))
+            if item.decision_row is None and item.gpmi_row is None and item.exemption_row is None:
+                continue
+            item.category = (item.decision_row and item.decision_row.category) or item.category
+            item.latest_decision = stored["latest"].get(number)
+            self._plan_decision(item, stored["decisions"].get((number, item.decided_on)))
+            self._plan_gpmi(item, stored["gpmis"])
+            self._plan_exemption(item, stored["exemptions"])
+            self.plan.leefloon.append(item)
+
+    def _stored_leefloon(self, rows_of):
+        numbers = list(rows_of)
+        decisions, latest = {}, {}
+        for decision in (LeefloonDecision.objects.of_organisation(self.organisation)
+                         .filter(client__national_number__in=numbers)
+                         .annotate(client_number=F("client__national_number")).order_by("-decided_on", "-pk")):
+            decisions.setdefault((decision.client_number, decision.decided_on), decision)
+            latest.setdefault(decision.client_number, decision)
+        gpmis = set(Gpmi.objects.of_organisation(self.organisation).filter(
+            client__national_number__in=numbers, signed_on__isnull=False).values_list(
+            "client__national_number", "signed_on"))
+        exemptions = set(Exemption.objects.of_organisation(self.organisation).filter(
+            client__national_number__in=numbers).values_list("client__national_number", "ground", "accepted_on"))
+        return {"decisions": decisions, "latest": latest, "gpmis": gpmis, "exemptions": exemptions}
+
+    def _one_value(self, rows, attribute, columns):
+        """The first of the client's rows that gives `attribute`; a later row that gives it (and,
+        for a decision, its end and reason) otherwise is ambiguous: which one holds?"""
+        giving = [row for row in rows if getattr(row, attribute)]
+        if not giving:
+            return None
+        first = giving[0]
+        for row in giving[1:]:
+            for column in columns:
+                if getattr(row, ROW_ATTRIBUTE[column]) != getattr(first, ROW_ATTRIBUTE[column]):
+                    self.problem(row.number, column, _(
+                        "row %(row)s gives this client another value (%(value)s): which one holds?") % {
+                        "row": first.number, "value": _shown(getattr(first, ROW_ATTRIBUTE[column]))})
+                    break
+        return first
+
+    def _refuse_model(self, instance, exclude, row, columns, default):
+        """The model's own validation (full_clean, as behind the forms), its messages in the file's
+        columns. `exclude`: the relations, not yet saved or loaded."""
+        try:
+            instance.full_clean(exclude=exclude)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.problem(row.number, columns.get(name, default), message)
+
+    def _plan_decision(self, item, stored):
+        """New, unchanged, or (a running one the file ends) ended; the decision as it would be
+        written goes through the model's validation first."""
+        row = item.decision_row
+        if row is None:
+            return
+        base = stored or LeefloonDecision(decided_on=row.decided_on, start_date=row.decided_on, category=item.category)
+        written = LeefloonDecision(decided_on=base.decided_on, start_date=base.start_date, kind=base.kind,
+                                   category=base.category, note=base.note, end_date=row.leefloon_end,
+                                   end_reason=row.leefloon_reason)
+        before = len(self.plan.problems)
+        self._refuse_model(written, ["client"], row, DECISION_COLUMN_OF, "leefloon_beslissing")
+        if len(self.plan.problems) > before:
+            return
+        item.stored_decision = stored
+        if stored is None:
+            item.decision_state = NEW
+        elif (stored.end_date, stored.end_reason) == (row.leefloon_end, row.leefloon_reason):
+            item.decision_state = UNCHANGED
+        elif stored.end_date is not None:
+            self.problem(row.number, "leefloon_einde", _(
+                "this leefloon decision already ended on %(day)s; change it in the case file") % {
+                "day": _shown(stored.end_date)})
+        else:
+            item.decision_state = ENDED
+
+    def _plan_gpmi(self, item, stored):
+        row = item.gpmi_row
+        if row is None:
+            return
+        if (item.national_number, row.gpmi_signed) in stored:
+            item.gpmi_state = UNCHANGED
+            return
+        item.gpmi_state = NEW
+        self._refuse_model(Gpmi(signed_on=row.gpmi_signed), ["client", "decision", "drawn_up_by"], row,
+                           {"signed_on": GPMI_COLUMN}, GPMI_COLUMN)
+
+    def _plan_exemption(self, item, stored):
+        row = item.exemption_row
+        if row is None:
+            return
+        if item.decided_on is None:
+            item.exemption_state = SKIPPED
+            self.warning(row.number, EXEMPTION_COLUMN, _(
+                "an exemption is accepted on the date of the leefloon decision, and leefloon_beslissing is "
+                "empty: the exemption was not imported; record it in the case file"))
+        elif (item.national_number, row.exemption_ground, item.decided_on) in stored:
+            item.exemption_state = UNCHANGED
+        else:
+            item.exemption_state = NEW
+            self._refuse_model(Exemption(ground=row.exemption_ground, accepted_on=item.decided_on),
+                               ["client", "decision", "by"], row, {}, EXEMPTION_COLUMN)
+
+
+def _shown(value):
+    """A cell's value in a message: a date as the files write it, an empty cell as such."""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return value or _("empty")
+
 
 @dataclass
 class _Twe:
@@ -417,8 +672,10 @@ def apply_import(plan, *, by):
         _update_trajectories(plan, by)
     if plan.new_trajectories:
         _create_trajectories(plan, clients, employers, by)
+    if plan.leefloon:
+        _write_leefloon(plan, clients, by)
     return {"clients": len(plan.new_clients), "trajectories": len(plan.new_trajectories),
-            "updated": len(plan.updated_trajectories)}
+            "updated": len(plan.updated_trajectories), **plan.leefloon_counts}
 
 
 def _employers(organisation, rows, by):
@@ -472,3 +729,28 @@ def _update_trajectories(plan, by):
     """A re-import that brings an end (and outcome) closes the trajectory as of that date."""
     trajectories_bulk_end([(trajectory, row.end, row.outcome) for trajectory, row in plan.updated_trajectories],
                           by=by, note=_("imported"), today=plan.today)
+
+
+def _write_leefloon(plan, clients, by):
+    """The leefloon decisions, GPMIs and exemptions of the file, through the bulk services of their
+    apps (each validated by its model), in a fixed number of queries."""
+    decisions, new_decisions = {}, []
+    for item in plan.leefloon:
+        if item.decision_state == NEW:
+            decisions[item.national_number] = LeefloonDecision(
+                client=clients[item.national_number], decided_on=item.decided_on, start_date=item.decided_on,
+                end_date=item.leefloon_end, end_reason=item.leefloon_reason, category=item.category, note=_("imported"))
+            new_decisions.append(decisions[item.national_number])
+        elif item.stored_decision is not None:
+            decisions[item.national_number] = item.stored_decision
+    decisions_bulk_record(new_decisions, by=by)
+    decisions_bulk_end([(item.stored_decision, item.leefloon_end, item.leefloon_reason)
+                        for item in plan.leefloon if item.decision_state == ENDED], by=by)
+    gpmis_bulk_record([
+        Gpmi(client=clients[item.national_number], signed_on=item.gpmi_signed,
+             decision=decisions.get(item.national_number, item.latest_decision))
+        for item in plan.leefloon if item.gpmi_state == NEW], by=by)
+    exemptions_bulk_accept([
+        Exemption(client=clients[item.national_number], ground=item.exemption_ground, accepted_on=item.decided_on,
+                  decision=decisions[item.national_number])
+        for item in plan.leefloon if item.exemption_state == NEW], by=by)

@@ -227,6 +227,9 @@ class Client(ScopedModel):
             errors["draagkracht_hours"] = _(
                 "An open werk-zorgtraject plans %(hours)s hours a week: lower its hours schedule first.") % {
                 "hours": planned}
+        if self.vdab_registered_on and self.vdab_not_registered_reason:
+            errors["vdab_not_registered_reason"] = _("The client is registered with VDAB: leave the reason why not "
+                                                     "empty.")
         if errors:
             raise ValidationError(errors)
 

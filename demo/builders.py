@@ -29,6 +29,7 @@ from trajectories import services as trajectory_services
 from trajectories.models import Trajectory
 from trajectories.rules import Outcome, TrajectoryType
 
+from .legal import LegalBuilder
 from .volume import VolumeBuilder
 
 DEMO_PASSWORD = "demo-wachtwoord"
@@ -279,6 +280,7 @@ class DemoBuilder:
                           places=PLACES[organisation.slug.removeprefix("demo-")],
                           organisation=organisation, employers_wanted=max(1, len(volume) // 30)).build(volume)
         self._assignments(organisation, clients)
+        LegalBuilder(random=self.random, today=self.today).build(clients)
 
     def _assignments(self, organisation, clients):
         """Who holds each file since it was made, and one handover: the second counsellor is on

@@ -14,14 +14,14 @@ NAME_LENGTH = 200
 
 
 @transaction.atomic
-def document_add(*, client, by, file, kind, date, trajectory=None, description=""):
+def document_add(*, client, by, file, kind, date, trajectory=None, gpmi=None, description=""):
     """Stores `file` (an uploaded file) as a document of `client`, optionally of one of its
-    trajectories. Refuses what Document refuses (type, size, a trajectory of someone else, a
-    date in the future) with the field named; nothing is stored then."""
+    trajectories or GPMIs (the signed contract). Refuses what Document refuses (type, size, a
+    trajectory of someone else, a date in the future) with the field named; nothing is stored then."""
     if client.anonymised_at:
         raise ValidationError(_("This case file is anonymised: it is read-only."))
     detected = document_type(file)
-    document = Document(client=client, trajectory=trajectory, kind=kind, date=date,
+    document = Document(client=client, trajectory=trajectory, gpmi=gpmi, kind=kind, date=date,
                         description=description.strip(), file=file, size=file.size, added_by=by,
                         filename=download_name(file.name, detected), content_type=getattr(detected, "content_type", ""))
     document.full_clean()

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -76,8 +77,8 @@ class Gpmi(ScopedModel):
 
     def __str__(self):
         if self.signed_on:
-            return _("GPMI signed on %(day)s") % {"day": f"{self.signed_on:%d/%m/%Y}"}
-        return _("GPMI (draft)")
+            return gettext("GPMI signed on %(day)s") % {"day": f"{self.signed_on:%d/%m/%Y}"}
+        return gettext("GPMI (draft)")
 
     @property
     def is_signed(self):

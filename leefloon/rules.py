@@ -23,10 +23,11 @@ def in_force(start, end, day):
     return start is not None and start <= day and (end is None or end >= day)
 
 
-def covers(decided_on, start, end):
-    """Whether a GPMI or exemption running from `start` to `end` (None: open) meets the deadline of a
-    decision of `decided_on`."""
-    return start is not None and start <= gpmi_deadline(decided_on) and (end is None or end >= decided_on)
+def covers(decided_on, start, end, *, by=None):
+    """Whether a GPMI or exemption running from `start` to `end` (None: open) answers a decision of
+    `decided_on` by the day `by`: its deadline by default (on time), or today (answered, late or not)."""
+    by = by or gpmi_deadline(decided_on)
+    return start is not None and start <= by and (end is None or end >= decided_on)
 
 
 def needs_gpmi(decided_on, leefloon_end):

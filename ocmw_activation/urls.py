@@ -25,6 +25,7 @@ urlpatterns = [
     path("clienten/<int:client_pk>/werkposten/", employer_views.client_matches, name="client_matches"),
     path("werkgevers/", include("web.employers.urls")),
     path("opvolging/", include("web.reminders.urls")),
+    path("termijnen/", include("web.gpmi.deadline_urls")),
     path("caseload/", include("web.caseload.urls")),
     path("overzicht/", include("web.reporting.urls")),
     path("clienten/<int:client_pk>/inzage.<str:extension>", caseload_views.subject_access, name="subject_access"),

@@ -312,9 +312,11 @@ class CaseFileQuerySet(ScopedQuerySet):
         return self.of_clients([client])
 
     def of_clients(self, clients):
-        """The rows of these case files (instances read through a scope, or a scoped queryset)."""
+        """The rows of these case files (instances read through a scope or their ids, or a scoped
+        queryset)."""
         if not self.client_path:  # the case files themselves
-            clients = clients if isinstance(clients, models.QuerySet) else [client.pk for client in clients]
+            clients = clients if isinstance(clients, models.QuerySet) else [getattr(client, "pk", client)
+                                                                            for client in clients]
             return self._scoped(self.filter(pk__in=clients), "client")
         return self._scoped(self.filter(**{f"{self.client_path}__in": clients}), "client")
 

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class RemindersConfig(AppConfig):
     name = "reminders"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -1,6 +1,13 @@
 """Evaluates every reminder rule as of a day, with a handful of set-based queries per organisation
 (one per rule), never one per trajectory. `send_reminders` and the daily Celery task both call
-`evaluate`."""
+`evaluate`.
+
+The GPMI rules (GPMI_RULES) also close their reminders by themselves when the cause is gone (the
+GPMI signed, an exemption accepted, the leefloon ended; an evaluation logged): each finds every cause
+that still stands, shown yet or not, and `resolve` closes the open reminders that are no longer
+among them. `evaluate` does so every day for every organisation, whoever changed the data (a form,
+the import, the admin, a bulk update); `reminders.signals` does it at once for one client when a
+GPMI, evaluation, exemption or leefloon decision is saved or deleted."""
 
 import datetime
 from dataclasses import dataclass
@@ -12,11 +19,15 @@ from django.utils import timezone
 
 from clients.models import Client, ContactMoment
 from employers.models import Agreement
+from gpmi import rules as gpmi_rules
+from gpmi import selectors as gpmi_selectors
+from gpmi.models import Gpmi, GpmiEvaluation
+from leefloon.models import LeefloonDecision
 from organisations.models import Organisation
 from trajectories.models import Trajectory
 from trajectories.rules import OPEN, RUNNING, Status, TrajectoryType
 
-from .models import DEFAULTS, Reminder, Rule, RuleSetting
+from .models import CLOSE_BY_THEMSELVES, DEFAULTS, Reminder, Rule, RuleSetting
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,72 @@ def agreement_ending(organisation, day, setting):
                 detail=row["end_date"].isoformat()) for row in rows]
 
 
+def _within(causes, day, setting):
+    """The causes shown from N days before their due date (and those overdue)."""
+    return [due for due in causes if due.due_date <= day + datetime.timedelta(days=setting.days)]
+
+
+def gpmi_deadline_causes(organisation, day, client=None):
+    """Rule 8, every cause that stands: each client's leefloon decision whose GPMI is still to be made
+    (gpmi.selectors.to_draw_up), due on its deadline (3 months after the decision)."""
+    decisions = LeefloonDecision.objects.of_organisation(organisation).order_by()
+    if client is not None:
+        decisions = decisions.filter(client=client)
+    rows = gpmi_selectors.to_draw_up(decisions, day).values("pk", "client_id", "decided_on", "gpmi_deadline")
+    return [Due(subject=f"leefloon:{row['pk']}", due_date=row["gpmi_deadline"], client_id=row["client_id"],
+                detail=f"{row['gpmi_deadline'].isoformat()}|{row['decided_on'].isoformat()}") for row in rows]
+
+
+def gpmi_deadline(causes, day, setting, organisation):
+    """8. A GPMI is due (3 months after the leefloon decision) and not yet signed: shown N days ahead."""
+    return _within(causes, day, setting)
+
+
+def gpmi_evaluation_causes(organisation, day, client=None):
+    """Rule 9, every cause that stands: each GPMI in force with its next evaluation by the organisation's cadence
+    (gpmi.selectors.evaluations_due: the last evaluation as a Max subquery), due on that day."""
+    gpmis = Gpmi.objects.of_organisation(organisation).only("pk", "client_id", "signed_on", "end_date").order_by()
+    if client is not None:
+        gpmis = gpmis.filter(client=client)
+    return [Due(subject=f"gpmi:{gpmi.pk}", due_date=gpmi.next_evaluation_due, client_id=gpmi.client_id,
+                detail="|".join((gpmi.next_evaluation_due.isoformat(),
+                                 gpmi.last_evaluation.isoformat() if gpmi.last_evaluation else "",
+                                 gpmi.signed_on.isoformat())))
+            for gpmi in gpmi_selectors.evaluations_due(gpmis, day, organisation.gpmi_evaluations_per_year)]
+
+
+def gpmi_evaluation(causes, day, setting, organisation):
+    """9. A GPMI evaluation is due by the cadence: shown N days ahead; the explanation says when the
+    in-person count of its GPMI year is short (one query for the shown ones, whatever their number)."""
+    shown = _within(causes, day, setting)
+    if not shown:
+        return []
+    evaluations = GpmiEvaluation.objects.of_organisation(organisation).filter(
+        gpmi_id__in=[_pk(due) for due in shown], date__lte=day).order_by()
+    held = {}
+    for gpmi_id, date, in_person in evaluations.values_list("gpmi_id", "date", "in_person"):
+        held.setdefault(gpmi_id, []).append((date, in_person))
+    return [_with_in_person(due, held.get(_pk(due), []), organisation) for due in shown]
+
+
+def _pk(due):
+    return int(due.subject.partition(":")[2])
+
+
+def _with_in_person(due, evaluations, organisation):
+    """`due` with the in-person count in its detail when it is short: in the GPMI year of the due
+    date, the evaluations still to hold for the yearly number (this one at least) are no more than
+    the personal conversations still missing, so this one has to be in person."""
+    signed_on = datetime.date.fromisoformat(due.detail.split("|")[2])
+    year = gpmi_rules.gpmi_years(signed_on, due.due_date, evaluations, per_year=organisation.gpmi_evaluations_per_year,
+                                 in_person_per_year=organisation.gpmi_in_person_per_year)[-1]
+    missing = year.required_in_person - year.in_person
+    if missing <= 0 or missing < max(year.required - year.held, 1):
+        return due
+    return Due(subject=due.subject, due_date=due.due_date, client_id=due.client_id,
+               detail=f"{due.detail}|{year.in_person}|{year.required_in_person}")
+
+
 TRAJECTORY_RULES = {
     Rule.TWE_ENDING: twe_ending,
     Rule.WERK_ZORG_LIMIT: werk_zorg_limit,
@@ -147,22 +224,92 @@ TRAJECTORY_RULES = {
     Rule.AMA_EVALUATION: ama_evaluation,
 }
 ORGANISATION_RULES = {Rule.NO_CONTACT: no_contact, Rule.AGREEMENT_ENDING: agreement_ending}
+# The rules whose reminders close by themselves: (every cause that stands, the causes shown now).
+GPMI_RULES = {
+    Rule.GPMI_DEADLINE: (gpmi_deadline_causes, gpmi_deadline),
+    Rule.GPMI_EVALUATION: (gpmi_evaluation_causes, gpmi_evaluation),
+}
 
 
-def due_reminders(organisation, day):
-    """{rule: [Due]} for one organisation as of `day`."""
+def findings(organisation, day):
+    """({rule: [Due]} to create as of `day`, {rule: [Due]} every cause that still stands for the
+    rules whose reminders close by themselves). A switched-off rule creates nothing, but its open
+    reminders still close when their cause goes."""
     settings = settings_for(organisation)
     trajectories = Trajectory.objects.of_organisation(organisation).order_by()  # no sort needed
-    found = {}
+    found, standing = {}, {}
     for rule in Rule:
         setting = settings[rule]
-        if not setting.enabled:
+        if rule in GPMI_RULES:
+            causes, shown = GPMI_RULES[rule]
+            standing[rule] = causes(organisation, day)
+            found[rule] = shown(standing[rule], day, setting, organisation) if setting.enabled else []
+        elif not setting.enabled:
             found[rule] = []
         elif rule in TRAJECTORY_RULES:
             found[rule] = TRAJECTORY_RULES[rule](trajectories, day, setting)
         else:
             found[rule] = ORGANISATION_RULES[rule](organisation, day, setting)
-    return found
+    return found, standing
+
+
+def due_reminders(organisation, day):
+    """{rule: [Due]} for one organisation as of `day`."""
+    return findings(organisation, day)[0]
+
+
+# Open (or snoozed) reminders, and those the engine closed that may have to open again.
+OPEN_NOW = Q(status__in=[Reminder.Status.OPEN, Reminder.Status.SNOOZED])
+CLOSED_BY_ITSELF = Q(status=Reminder.Status.DONE, closed_by_itself=True, handled_by__isnull=True)
+ROW = ("pk", "rule", "subject", "due_date", "status")
+
+
+def resolve(organisation, standing):
+    """Close by themselves the open reminders of the GPMI rules whose cause no longer stands, and
+    open again one the engine closed whose cause stands again (an evaluation entered by mistake and
+    removed); {"closed": n, "reopened": n}. A reminder a person marked done stays done."""
+    subjects = {due.subject for dues in standing.values() for due in dues}
+    rows = (Reminder.objects.of_organisation(organisation).filter(rule__in=list(standing))
+            .filter(OPEN_NOW | (CLOSED_BY_ITSELF & Q(subject__in=subjects))).values_list(*ROW))
+    return _close_and_reopen(organisation, rows, standing)
+
+
+def resolve_client(client, day=None):
+    """`resolve` for one client's GPMI reminders, at once after a change to their file (signals).
+    One query when the client has none of these reminders."""
+    day = day or timezone.localdate()
+    rows = list(Reminder.objects.of_organisation(client.organisation_id).filter(
+        client=client, rule__in=CLOSE_BY_THEMSELVES).filter(OPEN_NOW | CLOSED_BY_ITSELF).values_list(*ROW))
+    if not rows:
+        return {"closed": 0, "reopened": 0}
+    organisation = client.organisation
+    standing = {rule: GPMI_RULES[rule][0](organisation, day, client=client) for rule in CLOSE_BY_THEMSELVES}
+    return _close_and_reopen(organisation, rows, standing)
+
+
+def resolve_organisation(organisation, day=None):
+    """`resolve` for every GPMI reminder of the organisation, without creating any: for a writer that
+    changed many files without signals (a bulk import), after it wrote. A few queries."""
+    day = day or timezone.localdate()
+    return resolve(organisation, {rule: GPMI_RULES[rule][0](organisation, day) for rule in CLOSE_BY_THEMSELVES})
+
+
+def _close_and_reopen(organisation, rows, standing):
+    stands = {(rule, due.subject, due.due_date) for rule, dues in standing.items() for due in dues}
+    close, reopen = [], []
+    for pk, rule, subject, due_date, status in rows:
+        if status == Reminder.Status.DONE:
+            if (rule, subject, due_date) in stands:
+                reopen.append(pk)
+        elif (rule, subject, due_date) not in stands:
+            close.append(pk)
+    reminders = Reminder.objects.of_organisation(organisation)
+    if close:
+        reminders.filter(pk__in=close).update(status=Reminder.Status.DONE, handled_at=timezone.now(), handled_by=None,
+                                              snoozed_until=None, closed_by_itself=True)
+    if reopen:
+        reminders.filter(pk__in=reopen).update(status=Reminder.Status.OPEN, handled_at=None, closed_by_itself=False)
+    return {"closed": len(close), "reopened": len(reopen)}
 
 
 @transaction.atomic
@@ -195,9 +342,12 @@ def create_reminders(organisation, found):
 
 
 def evaluate(day):
-    """Evaluate every rule for every organisation as of `day`; {rule: number created}."""
+    """Evaluate every rule for every organisation as of `day`: create what is due, close what went;
+    {rule: number created}."""
     totals = {rule: 0 for rule in Rule}
     for organisation in Organisation.objects.all():
-        for rule, count in create_reminders(organisation, due_reminders(organisation, day)).items():
+        found, standing = findings(organisation, day)
+        for rule, count in create_reminders(organisation, found).items():
             totals[rule] += count
+        resolve(organisation, standing)
     return totals

@@ -1,4 +1,4 @@
-"""Follow-up reminders (opvolging): the seven rules of DOMAIN.md, their per-organisation settings,
+"""Follow-up reminders (opvolging): the nine rules of DOMAIN.md, their per-organisation settings,
 the reminders they create (once per rule, subject and due date) and the daily digests."""
 
 import datetime
@@ -23,6 +23,13 @@ class Rule(models.TextChoices):
     NAZORG_CHECK_IN = "nazorg_opvolging", _("nazorg check-in due")
     AMA_EVALUATION = "ama_evaluatie", _("AMA yearly evaluation due")
     AGREEMENT_ENDING = "overeenkomst_einde", _("cooperation agreement ends soon")
+    GPMI_DEADLINE = "gpmi_termijn", _("GPMI due and not yet signed")
+    GPMI_EVALUATION = "gpmi_evaluatie", _("GPMI evaluation due")
+
+
+# The rules whose reminders close by themselves when their cause is gone (engine.resolve): the GPMI
+# signed, an exemption accepted, the leefloon ended; an evaluation logged.
+CLOSE_BY_THEMSELVES = (Rule.GPMI_DEADLINE, Rule.GPMI_EVALUATION)
 
 
 # Defaults of DOMAIN.md; an organisation changes them in its RuleSetting rows.
@@ -34,6 +41,8 @@ DEFAULTS = {
     Rule.NAZORG_CHECK_IN: {"months": "1,3,6"},
     Rule.AMA_EVALUATION: {"days": 14},
     Rule.AGREEMENT_ENDING: {"days": 60},
+    Rule.GPMI_DEADLINE: {"days": 30},
+    Rule.GPMI_EVALUATION: {"days": 14},
 }
 
 
@@ -128,6 +137,8 @@ class Reminder(ScopedModel):
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+    # Closed by the engine because its cause is gone (CLOSE_BY_THEMSELVES), not by a person.
+    closed_by_itself = models.BooleanField(_("closed by itself"), default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     digest = models.ForeignKey("Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders")
 
@@ -144,11 +155,31 @@ class Reminder(ScopedModel):
         return f"{self.get_rule_display()} ({self.subject}, {self.due_date:%d/%m/%Y})"
 
     def get_absolute_url(self):
+        if self.rule == Rule.GPMI_EVALUATION and self.client_id:
+            return reverse("gpmi:detail", args=[self.client_id, self._subject_pk])
+        if self.rule == Rule.GPMI_DEADLINE and self.client_id:
+            return reverse("gpmi:overview", args=[self.client_id])
         if self.agreement_id:
             return reverse("employers:detail", args=[self.agreement.employer_id])
         if self.trajectory_id:
             return reverse("trajectories:detail", args=[self.client_id, self.trajectory_id])
         return reverse("clients:detail", args=[self.client_id])
+
+    @property
+    def _subject_pk(self):
+        return int(self.subject.rpartition(":")[2])
+
+    @property
+    def shows_closed_by_itself(self):
+        """Done because its cause went, not by a person (who reopened and closed it again)."""
+        return self.status == self.Status.DONE and self.closed_by_itself and self.handled_by_id is None
+
+    @property
+    def closed_by_itself_because(self):
+        return {Rule.GPMI_DEADLINE: _("closed by itself: the GPMI was signed, an exemption accepted or the "
+                                      "leefloon ended"),
+                Rule.GPMI_EVALUATION: _("closed by itself: an evaluation was logged or the GPMI ended"),
+                }.get(self.rule, _("closed by itself"))
 
     @property
     def about(self):
@@ -185,8 +216,30 @@ class Reminder(ScopedModel):
             Rule.NAZORG_CHECK_IN: lambda: _("check-in %(months)s months after the start") % {"months": detail},
             Rule.AMA_EVALUATION: lambda: _("yearly evaluation on %(day)s") % {"day": day(detail)},
             Rule.AGREEMENT_ENDING: lambda: _("the agreement ends on %(day)s") % {"day": day(detail)},
+            Rule.GPMI_DEADLINE: lambda: self._gpmi_deadline_text(day),
+            Rule.GPMI_EVALUATION: lambda: self._gpmi_evaluation_text(day),
         }
         return texts[self.rule]()
+
+    def _gpmi_deadline_text(self, day):
+        # detail: "deadline|decision date" (engine.gpmi_deadline_causes)
+        deadline, _sep, decided_on = self.detail.partition("|")
+        return _("the GPMI is due by %(day)s, 3 months after the leefloon decision of %(decided)s") % {
+            "day": day(deadline), "decided": day(decided_on)}
+
+    def _gpmi_evaluation_text(self, day):
+        # detail: "due|last evaluation|signed on|in person held|in person required" (engine.gpmi_evaluation)
+        due, last, signed_on, held, required = (self.detail.split("|") + [""] * 5)[:5]
+        if last:
+            text = _("evaluation due on %(day)s (the last one on %(last)s)") % {"day": day(due), "last": day(last)}
+        else:
+            text = _("evaluation due on %(day)s (none yet since the signing on %(signed)s)") % {
+                "day": day(due), "signed": day(signed_on)}
+        if held and required:  # only when the in-person count of its GPMI year is short
+            text += "; " + _("this GPMI year only %(held)s of the %(required)s required evaluations in a personal "
+                             "conversation so far: hold this one in person") % {"held": held, "required": required}
+        return text
+
 
 class Digest(models.Model):
     """One daily e-mail per person. Claimed (row created, committed) before it is sent, so a worker

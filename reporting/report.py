@@ -10,7 +10,7 @@ from trajectories.models import Trajectory
 from trajectories.rules import Outcome, TrajectoryType
 
 from . import charts
-from .yearly import busiest, partner_employers, yearly_figures, yearly_summary
+from .yearly import busiest, partner_employers, yearly_figures, yearly_report_figures, yearly_summary
 
 
 def report_context(organisation, year):
@@ -51,4 +51,5 @@ def render_pdf_and_figures(organisation, year):
 
 
 def render_json(organisation, year):
-    return json.dumps(yearly_figures(organisation, year), ensure_ascii=False, indent=2).encode()
+    """The figures of CONTRACTS.md, version 2 (with personen and gpmi)."""
+    return json.dumps(yearly_report_figures(organisation, year), ensure_ascii=False, indent=2).encode()

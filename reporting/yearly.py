@@ -8,6 +8,11 @@ dashboard, the region comparison, the PDF, the JSON and any export take their nu
 - uitstroom: per outcome, distinct clients whose trajectory of the type ended in Y with it (when
   a client ended two of a type in Y, the later one counts);
 - lopend: distinct clients with a trajectory of the type still running on 31 December.
+
+Version 2 of the JSON adds people, counted once each whatever their number of trajectories
+(`yearly_report_figures`; people_figures says how each is read):
+- personen: gevolgd, naar_werk, leefloners, in_activering;
+- gpmi: ondertekend, vrijgesteld, zonder (these three add up to the leefloners), laattijdig.
 """
 
 import datetime
@@ -15,8 +20,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
+from clients.models import Client
 from employers.models import Employer
+from gpmi.models import Exemption, Gpmi
+from gpmi.selectors import unmet
+from leefloon.models import LeefloonDecision
 from trajectories.models import Placement, Trajectory, TrajectoryEvent
 from trajectories.rules import Outcome, TrajectoryType
 
@@ -33,6 +43,21 @@ def yearly_figures_by_organisation(organisations, year):
     """{organisation pk: the CONTRACTS.md figures} in one query, whatever the number of organisations."""
     return _figures(organisations, year, year_sets(
         Trajectory.objects.of_organisations(organisations), year))
+
+
+def yearly_report_figures(organisation, year, today=None):
+    return yearly_report_figures_by_organisation([organisation], year, today)[organisation.pk]
+
+
+def yearly_report_figures_by_organisation(organisations, year, today=None):
+    """The figures of the yearly report's JSON, version 2: those of yearly_figures_by_organisation
+    with `personen` and `gpmi`, in two queries (the trajectories, the leefloners) whatever the number
+    of clients or organisations."""
+    sets = year_sets(Trajectory.objects.of_organisations(organisations), year)
+    figures = _figures(organisations, year, sets)
+    for pk, people in people_figures(organisations, year, sets, today).items():
+        figures[pk].update(people)
+    return figures
 
 
 def yearly_summary(trajectories, year, organisation=None):
@@ -71,6 +96,8 @@ class YearSets:
     ended: dict = field(default_factory=lambda: defaultdict(dict))  # type: {trajectory: days}
     started_in: dict = field(default_factory=lambda: defaultdict(set))  # month: trajectories
     ended_in: dict = field(default_factory=lambda: defaultdict(set))  # month: trajectories
+    people: dict = field(default_factory=lambda: defaultdict(set))  # organisation: clients, any type
+    to_work: dict = field(default_factory=lambda: defaultdict(set))  # organisation: clients, one ended in werk
 
 
 def year_sets(trajectories, year):
@@ -82,6 +109,7 @@ def _sets(rows, year):
     sets, latest_end = YearSets(), {}
     for organisation, client, trajectory_type, start, end, pk, outcome in rows:
         sets.followed[organisation, trajectory_type].add(client)
+        sets.people[organisation].add(client)
         if start.year == year:
             sets.started_in[start.month].add(pk)
         if end is None or end > last:
@@ -89,6 +117,8 @@ def _sets(rows, year):
             continue
         sets.ended[trajectory_type][pk] = (end - start).days
         sets.ended_in[end.month].add(pk)
+        if outcome == Outcome.WERK:
+            sets.to_work[organisation].add(client)
         if outcome:
             # A client who ended two of a type in the year counts once, with the later one.
             key = (organisation, client, trajectory_type)
@@ -113,6 +143,51 @@ def _figures(organisations, year, sets):
             for trajectory_type in TrajectoryType.values
         },
     } for organisation in organisations}
+
+
+def people_figures(organisations, year, sets, today=None):
+    """{organisation pk: {"personen": ..., "gpmi": ...}} (CONTRACTS.md, yearly report JSON version 2),
+    from the year's trajectory sets and one query over the leefloners:
+
+    - personen.gevolgd: clients with any trajectory counting in the year; naar_werk: clients with a
+      trajectory that ended in the year with outcome werk (whatever else they ended);
+    - leefloners: clients with a leefloon decision running on a day of the year; in_activering: of
+      those, the ones with a trajectory counting in the year or a GPMI in force on a day of it;
+    - gpmi.ondertekend: leefloners with a GPMI signed on or before 31 December; vrijgesteld: the
+      others with an exemption accepted on or before 31 December; zonder: the rest;
+    - gpmi.laattijdig: leefloners with a decision whose deadline fell in the year, had passed by
+      `today`, and was not met (gpmi.selectors.unmet: the one rule, also behind the reminders and
+      the deadline view; a leefloon that ended before its deadline needs no GPMI)."""
+    first, last = year_bounds(year)
+    today = today or timezone.localdate()
+    of_client = {"client": OuterRef("pk")}
+    signed = Gpmi.objects.filter(**of_client, signed_on__lte=last)
+    rows = (Client.objects.of_organisations(organisations)
+            .filter(Exists(LeefloonDecision.objects.filter(**of_client).running_in(first, last)))
+            .annotate(signed=Exists(signed),
+                      exempted=Exists(Exemption.objects.filter(**of_client, accepted_on__lte=last)),
+                      gpmi_in_year=Exists(signed.filter(Q(end_date__isnull=True) | Q(end_date__gte=first))),
+                      late=Exists(unmet(LeefloonDecision.objects.filter(
+                          **of_client, gpmi_deadline__gte=first,
+                          gpmi_deadline__lt=min(last + datetime.timedelta(days=1), today)))))
+            .order_by().values_list("organisation", "pk", "signed", "exempted", "gpmi_in_year", "late"))
+    counts = {organisation.pk: {"leefloners": 0, "in_activering": 0, "ondertekend": 0, "vrijgesteld": 0,
+                                "laattijdig": 0} for organisation in organisations}
+    for organisation, client, is_signed, is_exempted, gpmi_in_year, late in rows:
+        count = counts[organisation]
+        count["leefloners"] += 1
+        # Issue 19 adds "or a group module attended in the year" here.
+        count["in_activering"] += client in sets.people[organisation] or gpmi_in_year
+        count["ondertekend"] += is_signed
+        count["vrijgesteld"] += is_exempted and not is_signed
+        count["laattijdig"] += late
+    return {pk: {
+        "personen": {"gevolgd": len(sets.people[pk]), "naar_werk": len(sets.to_work[pk]),
+                     "leefloners": count["leefloners"], "in_activering": count["in_activering"]},
+        "gpmi": {"ondertekend": count["ondertekend"], "vrijgesteld": count["vrijgesteld"],
+                 "zonder": count["leefloners"] - count["ondertekend"] - count["vrijgesteld"],
+                 "laattijdig": count["laattijdig"]},
+    } for pk, count in counts.items()}
 
 
 def _durations(sets):

@@ -19,6 +19,8 @@ from caseload.models import Upload
 from clients.models import Competence
 from documents.services import document_add
 from employers.models import Agreement, ContactPerson, Workplace
+from gpmi.services import gpmi_draw_up
+from leefloon.services import decision_record
 from organisations.models import AccountChangeRequest, Role
 from reminders.models import Reminder
 from reporting.models import YearlyReport
@@ -151,6 +153,23 @@ RULES = {
     "subject_access": Rule(CLIENT_WRITE, kwargs=lambda objects: {"client_pk": objects.client.pk,
                                                                  "extension": "json"}),
     # Documents on that client's file: read by the case roles (a medical one by fewer: test_documents).
+    # The legal spine of a case file: read as the file is, written by the assigned counsellor and the head.
+    "gpmi:overview": Rule(CLIENT_READ, kwargs=lambda objects: {"client_pk": objects.client.pk}),
+    "gpmi:detail": Rule(CLIENT_READ, kwargs=lambda objects: {"client_pk": objects.client.pk,
+                                                             "pk": objects.gpmi.pk}),
+    **{name: Rule(CLIENT_WRITE, BOTH, lambda objects: {"client_pk": objects.client.pk})
+       for name in ("gpmi:decision_add", "gpmi:socio_professional_add", "gpmi:create", "gpmi:exemption_add",
+                    "gpmi:sanction_add", "gpmi:vdab", "gpmi:vdab_consent_add")},
+    "gpmi:decision_edit": Rule(CLIENT_WRITE, BOTH, lambda objects: {"client_pk": objects.client.pk,
+                                                                    "pk": objects.decision.pk}),
+    "gpmi:edit": Rule(CLIENT_WRITE, BOTH, lambda objects: {"client_pk": objects.client.pk, "pk": objects.gpmi.pk}),
+    **{name: Rule(CLIENT_WRITE, ("post",), lambda objects: {"client_pk": objects.client.pk, "pk": objects.gpmi.pk})
+       for name in ("gpmi:sign", "gpmi:amendment_add", "gpmi:evaluation_add")},
+    # The contract and the portable GPMI: downloads for who reads the file (logged); taking one over
+    # from another OCMW: who changes the file.
+    **{name: Rule(CLIENT_READ, kwargs=lambda objects: {"client_pk": objects.client.pk, "pk": objects.gpmi.pk})
+       for name in ("gpmi:contract", "gpmi:portable")},
+    "gpmi:portable_import": Rule(CLIENT_WRITE, BOTH, lambda objects: {"client_pk": objects.client.pk}),
     "documents:add": Rule(CLIENT_WRITE, BOTH, lambda objects: {"client_pk": objects.client.pk}),
     "documents:download": Rule(CLIENT_READ, kwargs=lambda objects: {"client_pk": objects.client.pk,
                                                                     "pk": objects.document.pk}),
@@ -213,6 +232,9 @@ RULES = {
     "reporting:report_pdf": Rule(REPORT, kwargs=lambda objects: {"pk": objects.report.pk}),
     "reporting:report_email": Rule(answers(ok=["head"], hide=["x_head"]), ("post",),
                                    lambda objects: {"pk": objects.report.pk}),
+    # GPMI deadlines of the own organisation: the counts for the head and the schepen, the lists for the head.
+    "deadlines:overview": Rule(REPORTS),
+    **{f"deadlines:{name}": Rule(HEAD_WORK) for name in ("overdue", "this_month", "evaluations")},
 }
 
 # Django's own admin is for operators (staff) and checks that itself; probed once below.
@@ -266,6 +288,9 @@ class Objects:
         self.report = YearlyReport.objects.create(organisation=world.menen, year=today.year - 1,
                                                   requested_by=world.hilde, state="klaar")
         self.report.pdf.save("jaarverslag.pdf", ContentFile(b"%PDF-1.4 test"))
+        self.decision = decision_record(client=world.client, decided_on=today, start_date=today)
+        self.gpmi = gpmi_draw_up(client=world.client, by=world.alice, orientation="werk", goals="Werk vinden",
+                                 client_commitments="Solliciteren", ocmw_commitments="Begeleiden")
         self.document = document_add(client=world.client, by=world.alice, kind="gpmi", date=today,
                                      file=ContentFile(b"%PDF-1.4 test", name="gpmi.pdf"))
         ClientFactory(organisation=world.wervik, counsellor=world.oscar)

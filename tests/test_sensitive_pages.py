@@ -207,6 +207,23 @@ CASES = {
     "subject access (pdf)": Case("subject_access", lambda o: {"client_pk": o.client.pk, "extension": "pdf"},
                                  sees=MARKERS - {MEDICAL_CONTENT, PSYCHOLOGICAL_CONTENT}),
     # Documents.
+    # The legal spine (leefloon, GPMI, VDAB): no special-category data, probed so that stays so.
+    "leefloon and gpmi": Case("gpmi:overview", lambda o: {"client_pk": o.client.pk}),
+    "gpmi": Case("gpmi:detail", lambda o: {"client_pk": o.client.pk, "pk": o.gpmi.pk}),
+    "gpmi evaluation refused": Case("gpmi:evaluation_add", lambda o: {"client_pk": o.client.pk, "pk": o.gpmi.pk},
+                                    method="post"),
+    **{f"gpmi form {name}": Case(f"gpmi:{name}", lambda o: {"client_pk": o.client.pk})
+       for name in ("decision_add", "socio_professional_add", "create", "exemption_add", "sanction_add", "vdab",
+                    "vdab_consent_add")},
+    "leefloon decision form": Case("gpmi:decision_edit", lambda o: {"client_pk": o.client.pk, "pk": o.decision.pk}),
+    "gpmi draft form": Case("gpmi:edit", lambda o: {"client_pk": o.client.pk, "pk": o.gpmi.pk}),
+    "gpmi signing refused": Case("gpmi:sign", lambda o: {"client_pk": o.client.pk, "pk": o.gpmi.pk}, method="post"),
+    "gpmi amendment refused": Case("gpmi:amendment_add", lambda o: {"client_pk": o.client.pk, "pk": o.gpmi.pk},
+                                   method="post"),
+    "gpmi contract": Case("gpmi:contract", lambda o: {"client_pk": o.client.pk, "pk": o.gpmi.pk}),
+    "portable gpmi": Case("gpmi:portable", lambda o: {"client_pk": o.client.pk, "pk": o.gpmi.pk}),
+    "take over a gpmi": Case("gpmi:portable_import", lambda o: {"client_pk": o.client.pk}),
+    "take over a gpmi refused": Case("gpmi:portable_import", lambda o: {"client_pk": o.client.pk}, method="post"),
     "document form": Case("documents:add", lambda o: {"client_pk": o.client.pk}),
     "document form (htmx)": Case("documents:add", lambda o: {"client_pk": o.client.pk}, htmx=True,
                                  data=query(traject=lambda o: o.werk_zorg.pk)),

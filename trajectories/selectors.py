@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import TrajectoryEvent
-from .rules import event_title
+from .models import Trajectory, TrajectoryEvent
+from .rules import RUNNING, TrajectoryType, event_title
 
 
 @dataclass
@@ -40,3 +40,10 @@ def timeline(client):
     entries.append(TimelineEntry(date=opened, kind="dossier", title=str(_("Case file opened")),
                                  recorded=client.created_at))
     return sorted(entries, key=lambda entry: (entry.date, entry.recorded), reverse=True)
+
+
+def twe_without_vdab_consent(client):
+    """A running TWE of the client while no consent for VDAB's partner portal is in force: the TWE
+    cannot be registered there yet (DOMAIN.md, VDAB)."""
+    return (Trajectory.objects.of_client(client).filter(type=TrajectoryType.TWE, status__in=RUNNING).exists()
+            and not client.vdab_consents.filter(withdrawn_on__isnull=True).exists())

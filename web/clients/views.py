@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from clients import selectors, services
 from clients.models import Barrier, Client, ContactMoment
 from common.params import ascii_int, query_int
 from documents.selectors import documents_section
+from gpmi import selectors as gpmi_selectors
 from organisations.models import User
 from organisations.permissions import case_file_access, head_required
 from trajectories import selectors as trajectory_selectors
@@ -109,6 +111,7 @@ def client_detail(request, pk):
         "client": client,
         "can_edit": can_edit,
         "can_read_sensitive": may_read_sensitive(request.user, client),
+        "legal": gpmi_selectors.case_file_gpmi(client, timezone.localdate(), full=False),
         "assignment": assignment,
         "competences": client.competences.all(),
         "interests": client.interests.all(),

@@ -10,7 +10,7 @@ from web.forms import DateInput, form_helper, polish_choices, row
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
-        fields = ["kind", "date", "trajectory", "description", "file"]
+        fields = ["kind", "date", "trajectory", "gpmi", "description", "file"]
         widgets = {"date": DateInput()}
 
     # Prefixed: the case file page holds other forms with a description field (one id per page).
@@ -27,8 +27,11 @@ class DocumentForm(forms.ModelForm):
         self.fields["trajectory"].queryset = client.trajectories.order_by("-start_date")
         self.fields["trajectory"].label_from_instance = lambda trajectory: (
             f"{trajectory.get_type_display()} ({trajectory.start_date:%d/%m/%Y})")
+        self.fields["gpmi"].queryset = client.gpmis.all()
+        if not self.initial.get("gpmi") and not self.data.get(self.add_prefix("gpmi")):
+            self.fields["gpmi"].widget = forms.HiddenInput()  # offered when uploading from a GPMI's page
         self.fields["date"].initial = timezone.localdate()
         self.fields["file"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx,.odt"
         self.fields["file"].max_length = None  # a long name is shortened for the download, not refused
         polish_choices(self)
-        self.helper = form_helper(Layout(row("kind", "date"), row("trajectory", "description"), "file"))
+        self.helper = form_helper(Layout(row("kind", "date"), row("trajectory", "description"), "gpmi", "file"))

@@ -26,7 +26,9 @@ def document_add(request, client_pk):
     client = client_selectors.editable_client_for(request.user, client_pk)
     if request.method == "GET":
         trajectory = client.trajectories.filter(pk=query_int(request, "traject")).first()
-        form = DocumentForm(client=client, initial={"trajectory": trajectory})
+        gpmi = client.gpmis.filter(pk=query_int(request, "gpmi")).first()
+        initial = {"trajectory": trajectory, "gpmi": gpmi, "kind": Document.Kind.GPMI if gpmi else None}
+        form = DocumentForm(client=client, initial=initial)
         template = "documents/_document_form.html" if request.htmx else "documents/document_form_page.html"
         return render(request, template, {"client": client, "form": form, "next": request.GET.get("next", "")})
     form = DocumentForm(request.POST, request.FILES, client=client)
@@ -35,6 +37,7 @@ def document_add(request, client_pk):
             document = services.document_add(client=client, by=request.user, file=form.cleaned_data["file"],
                                              kind=form.cleaned_data["kind"], date=form.cleaned_data["date"],
                                              trajectory=form.cleaned_data["trajectory"],
+                                             gpmi=form.cleaned_data["gpmi"],
                                              description=form.cleaned_data["description"])
         except ValidationError as error:
             add_service_errors(form, error)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import portable_views, views
 
 app_name = "gpmi"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("<int:pk>/ondertekenen/", views.gpmi_sign, name="sign"),
     path("<int:pk>/aanpassingen/nieuw/", views.amendment_add, name="amendment_add"),
     path("<int:pk>/evaluaties/nieuw/", views.evaluation_add, name="evaluation_add"),
+    path("<int:pk>/contract.pdf", portable_views.gpmi_contract, name="contract"),
+    path("<int:pk>/meeneembaar.pdf", portable_views.gpmi_portable, name="portable"),
+    path("overnemen/", portable_views.gpmi_portable_import, name="portable_import"),
     path("vrijstelling/nieuw/", views.exemption_add, name="exemption_add"),
     path("sancties/nieuw/", views.sanction_add, name="sanction_add"),
     path("vdab/", views.vdab_edit, name="vdab"),

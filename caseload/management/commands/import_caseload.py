@@ -32,6 +32,8 @@ class Command(BaseCommand):
         except UnreadableFile as error:
             self.stderr.write(f"{path.name}: {error}")
             sys.exit(1)
+        for warning in plan.warnings:
+            self.stderr.write(str(warning))
         if not plan.valid:
             for problem in plan.problems:
                 self.stderr.write(str(problem))
@@ -41,6 +43,9 @@ class Command(BaseCommand):
                             "%(unchanged)s unchanged.") % {
             "rows": len(plan.rows), "clients": len(plan.new_clients), "new": len(plan.new_trajectories),
             "updated": len(plan.updated_trajectories), "unchanged": plan.unchanged})
+        if plan.leefloon:
+            self.stdout.write(_("Leefloon and GPMI: %(decisions)s new decisions, %(ended)s ended, %(gpmis)s new GPMIs, "
+                                "%(exemptions)s new exemptions, %(unchanged)s unchanged.") % plan.leefloon_counts)
         if dry_run:
             self.stdout.write(_("Dry run: nothing was written."))
             return

@@ -1,0 +1,38 @@
+"""The GPMI reminders close by themselves at once when their cause changes: a GPMI signed or ended,
+an evaluation logged, an exemption accepted, a leefloon decision ended, renewed or corrected. On
+every save or delete of one of these, the client's GPMI reminders are checked again
+(engine.resolve_client), in the writer's own transaction. A writer that sends no signals (a bulk
+update, raw SQL) is caught by the engine's daily run, which checks every organisation the same way.
+
+Connected here, above the apps it listens to: gpmi and leefloon know nothing of reminders."""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models.signals import post_delete, post_save
+
+from gpmi.models import Exemption, Gpmi, GpmiEvaluation
+from leefloon.models import LeefloonDecision
+
+from . import engine
+
+CAUSES = (Gpmi, GpmiEvaluation, Exemption, LeefloonDecision)
+
+
+def _client_of(instance):
+    try:
+        return instance.gpmi.client if isinstance(instance, GpmiEvaluation) else instance.client
+    except ObjectDoesNotExist:  # deleted along with the client: its reminders go with it
+        return None
+
+
+def cause_changed(sender, instance, raw=False, **kwargs):
+    if raw:  # loading a fixture
+        return
+    client = _client_of(instance)
+    if client is not None:
+        engine.resolve_client(client)
+
+
+def connect():
+    for model in CAUSES:
+        post_save.connect(cause_changed, sender=model, dispatch_uid=f"reminders-saved-{model.__name__}")
+        post_delete.connect(cause_changed, sender=model, dispatch_uid=f"reminders-deleted-{model.__name__}")
