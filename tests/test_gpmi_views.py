@@ -109,6 +109,10 @@ def test_the_vdab_section_says_when_a_twe_runs_without_consent(world, login):
     http.post(url("vdab_consent_add", world.client), {"given_on": day(TODAY), "scope": "Opvolging TWE"})
     assert VdabConsent.objects.of_client(world.client).count() == 1
     assert "Er loopt een TWE, maar" not in http.get(url("overview", world.client)).content.decode()
+    twe_page = reverse("trajectories:detail", args=[world.client.pk, world.trajectory.pk])
+    assert "Er is geen toestemming voor het partnerportaal" not in http.get(twe_page).content.decode()
+    VdabConsent.objects.of_client(world.client).update(withdrawn_on=TODAY)
+    assert "Er is geen toestemming voor het partnerportaal" in http.get(twe_page).content.decode()
 
 
 def test_the_overview_reads_in_a_fixed_number_of_queries(world, login, django_assert_num_queries):

@@ -42,8 +42,11 @@ def timeline(client):
     return sorted(entries, key=lambda entry: (entry.date, entry.recorded), reverse=True)
 
 
-def twe_without_vdab_consent(client):
-    """A running TWE of the client while no consent for VDAB's partner portal is in force: the TWE
-    cannot be registered there yet (DOMAIN.md, VDAB)."""
-    return (Trajectory.objects.of_client(client).filter(type=TrajectoryType.TWE, status__in=RUNNING).exists()
-            and not client.vdab_consents.filter(withdrawn_on__isnull=True).exists())
+def twe_without_vdab_consent(client, trajectory=None):
+    """A running TWE of the client (or `trajectory`, when it is one) while no consent for VDAB's
+    partner portal is in force: the TWE cannot be registered there yet (DOMAIN.md, VDAB)."""
+    if trajectory is not None:
+        running_twe = trajectory.type == TrajectoryType.TWE and trajectory.status in RUNNING
+    else:
+        running_twe = Trajectory.objects.of_client(client).filter(type=TrajectoryType.TWE, status__in=RUNNING).exists()
+    return running_twe and not client.vdab_consents.filter(withdrawn_on__isnull=True).exists()

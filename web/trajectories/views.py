@@ -14,6 +14,7 @@ from clients import selectors as client_selectors
 from common.params import query_int
 from documents.selectors import documents_section
 from organisations.permissions import case_file_access
+from trajectories import selectors as trajectory_selectors
 from trajectories import services
 from trajectories.models import Evaluation, Goal, HoursStep, Placement, Trajectory
 from trajectories.rules import TRANSITIONS, TrajectoryType, allowed_transitions
@@ -99,6 +100,7 @@ def _render_detail(request, client, trajectory, forms=None, status=200):
         "hours_steps": trajectory.hours_steps.all(),
         "offers_nazorg": can_edit and services.nazorg_offered(trajectory),
         "shows_care": shows_care,
+        "without_vdab_consent": trajectory_selectors.twe_without_vdab_consent(client, trajectory),
         # Lifecycle fields are told by the events; the changes list the rest.
         "changes": [(record, fields) for record, fields in client_selectors.change_history(
             trajectory, hidden=("status", "outcome", "stop_reason", "start_date", "end_date",
