@@ -188,6 +188,7 @@ class DemoBuilder:
         for organisation, count in counts.items():
             self._more_counsellors(organisation, count)
             self._clients(organisation, count)
+        self._colleague_waiting(menen)
         # The daily task, run in-process without Redis (a worker with it): the follow-up list is
         # not empty on the first login.
         transaction.on_commit(lambda: reminder_tasks.evaluate_reminders.delay(self.today.isoformat()))
@@ -223,10 +224,15 @@ class DemoBuilder:
         self._user(f"diensthoofd@{slug}.demo", Role.HEAD, "Katrien", "Desmet", organisation)
         if full:
             self._user(f"schepen@{slug}.demo", Role.ALDERMAN, "Jos", "Vermeulen", organisation)
-            beheerder = self._user(f"beheerder@{slug}.demo", Role.ADMINISTRATOR, "Pieter", "Claeys", organisation)
-            # A new colleague the beheerder added, waiting for the diensthoofd's approval.
-            accounts.account_save(User(email=f"nieuwe.collega@{slug}.demo", role=Role.COUNSELLOR, first_name="Lotte",
-                                       last_name="Maes", organisation=organisation), by=beheerder)
+            self._user(f"beheerder@{slug}.demo", Role.ADMINISTRATOR, "Pieter", "Claeys", organisation)
+
+    def _colleague_waiting(self, organisation):
+        """A new colleague the beheerder added, waiting for the diensthoofd's approval (made after
+        the caseloads were dealt out: an account waiting for approval holds no files)."""
+        slug = organisation.slug.removeprefix("demo-")
+        beheerder = User.objects.get(email=f"beheerder@{slug}.demo")
+        accounts.account_save(User(email=f"nieuwe.collega@{slug}.demo", role=Role.COUNSELLOR, first_name="Lotte",
+                                   last_name="Maes", organisation=organisation), by=beheerder)
 
     def _more_counsellors(self, organisation, clients):
         """A caseload of about CASELOAD clients per counsellor: a large demo gets a team."""

@@ -62,7 +62,7 @@ class LegalBuilder:
         return "signed"
 
     def _decision(self, client, scenario):
-        days_ago = {"due": self.random.randint(5, 80), "overdue": self.random.randint(100, 160),
+        days_ago = {"due": self.random.randint(60, 89), "overdue": self.random.randint(100, 160),
                     "behind": self.random.randint(300, 600)}.get(scenario, self.random.randint(150, 600))
         decided = self.today - datetime.timedelta(days=days_ago)
         decision = LeefloonDecision(client=client, kind=LeefloonDecision.Kind.LEEFLOON,
@@ -79,7 +79,7 @@ class LegalBuilder:
         signed = decision.decided_on + datetime.timedelta(days=self.random.randint(20, 85))
         gpmi = Gpmi(client=client, decision=decision, orientation=orientation, goals=goals, steps=steps,
                     client_commitments=theirs, ocmw_commitments=ours,
-                    duration_months=None if scenario == "ended" else 12, signed_on=min(signed, self.today),
+                    duration_months={"signed": 24}.get(scenario), signed_on=min(signed, self.today),
                     drawn_up_by=client.counsellor)
         if scenario == "ended":
             gpmi.ended_on = decision.end_date
