@@ -25,7 +25,7 @@ from gpmi.models import Gpmi, GpmiEvaluation
 from leefloon.models import LeefloonDecision
 from organisations.models import Organisation
 from trajectories.models import Trajectory
-from trajectories.rules import OPEN, RUNNING, Status, TrajectoryType
+from trajectories.rules import OPEN, RUNNING, WERK_ZORG_MAX_MONTHS, Status, TrajectoryType
 
 from .models import CLOSE_BY_THEMSELVES, DEFAULTS, Reminder, Rule, RuleSetting
 
@@ -65,7 +65,8 @@ def _trajectory_due(row, due_date, detail=""):
                trajectory_id=row["pk"], detail=detail)
 
 
-TRAJECTORY_FIELDS = ("pk", "client_id", "start_date", "planned_end_date", "next_evaluation_date")
+TRAJECTORY_FIELDS = ("pk", "client_id", "start_date", "planned_end_date", "next_evaluation_date", "extended_to",
+                     "job_start")
 
 
 def twe_ending(trajectories, day, setting):
@@ -80,13 +81,22 @@ def twe_ending(trajectories, day, setting):
 
 
 def werk_zorg_limit(trajectories, day, setting):
-    """2. A werk-zorgtraject reaches 15 and 17 months (limit 18)."""
+    """2. A werk-zorgtraject reaches 15 and 17 months (limit 18); after an accepted extension, the same
+    distance before its new end (15 and 17 months: 3 and 1 months before it)."""
     earliest_month = min(setting.months)
     rows = trajectories.filter(type=TrajectoryType.WERK_ZORG, status__in=RUNNING,
                                start_date__lte=day - relativedelta(months=earliest_month)).values(*TRAJECTORY_FIELDS)
-    return [_trajectory_due(row, row["start_date"] + relativedelta(months=months), detail=str(months))
-            for row in rows for months in setting.months
-            if row["start_date"] + relativedelta(months=months) <= day]
+    dues = []
+    for row in rows:
+        for months in setting.months:
+            if row["extended_to"]:
+                due = row["extended_to"] - relativedelta(months=WERK_ZORG_MAX_MONTHS - months)
+                detail = f"verlengd:{row['extended_to'].isoformat()}:{WERK_ZORG_MAX_MONTHS - months}"
+            else:
+                due, detail = row["start_date"] + relativedelta(months=months), str(months)
+            if due <= day:
+                dues.append(_trajectory_due(row, due, detail=detail))
+    return dues
 
 
 def end_passed(trajectories, day, setting):
@@ -99,12 +109,12 @@ def end_passed(trajectories, day, setting):
 def nazorg_check_in(trajectories, day, setting):
     """5. Nazorg check-ins 1, 3 and 6 months after the job (the nazorg) started."""
     rows = trajectories.filter(type=TrajectoryType.NAZORG, status__in=RUNNING, start_date__lte=day).values(
-        *TRAJECTORY_FIELDS)
+        *TRAJECTORY_FIELDS)  # a job start in the future gives check-ins in the future: none due yet
 
     def check_in(row, months):
-        """m months after the start, but at the latest on the planned end (a nazorg of six months
-        ends the day before its six-month check-in)."""
-        due = row["start_date"] + relativedelta(months=months)
+        """m months after the job started (or the nazorg, when that is not known), but at the latest
+        on the planned end (a nazorg of six months ends the day before its six-month check-in)."""
+        due = (row["job_start"] or row["start_date"]) + relativedelta(months=months)
         return min(due, row["planned_end_date"]) if row["planned_end_date"] else due
 
     return [_trajectory_due(row, check_in(row, months), detail=str(months))

@@ -208,7 +208,9 @@ class Reminder(ScopedModel):
 
         texts = {
             Rule.TWE_ENDING: lambda: _("ends on %(day)s and no nazorg is planned") % {"day": day(detail)},
-            Rule.WERK_ZORG_LIMIT: lambda: _("reaches %(months)s months (the limit is 18)") % {"months": detail},
+            Rule.WERK_ZORG_LIMIT: lambda: (_("the extension ends on %(day)s, in %(months)s months") % {
+                "day": day(detail.split(":")[1]), "months": detail.split(":")[2]}) if detail.startswith("verlengd:")
+            else _("reaches %(months)s months (the limit is 18)") % {"months": detail},
             Rule.NO_CONTACT: lambda: (_("last contact moment on %(day)s") % {"day": day(detail)}) if detail
             else _("no contact moment yet"),
             Rule.END_PASSED: lambda: _("the planned end was %(day)s: close or stop the trajectory, or move the end") % {

@@ -30,6 +30,7 @@ from .rules import (
     check_follows,
     check_one_running,
     check_outcome,
+    check_werk_zorg,
     trajectory_defaults,
     werk_zorg_last_day,
 )
@@ -97,6 +98,16 @@ class Trajectory(ScopedModel):
     care_moments = models.TextField(_("care moments"), blank=True,
                                     help_text=_("For example: Tuesday morning conversation with the psychologist."))
     next_evaluation_date = models.DateField(_("next yearly evaluation"), null=True, blank=True)
+    # Werk-zorg (activeringstraject, since 1 July 2023): VDAB decides the start; 3 to 18 months,
+    # extendable in exceptional cases (DOMAIN.md).
+    vdab_decided_on = models.DateField(_("VDAB decision date"), null=True, blank=True,
+                                       help_text=_("The day VDAB decided the activeringstraject."))
+    extended_to = models.DateField(_("extended until"), null=True, blank=True,
+                                   help_text=_("Only for an accepted extension beyond 18 months."))
+    extension_reason = models.CharField(_("reason for the extension"), max_length=300, blank=True)
+    # Nazorg: the check-ins count from the day the job started (DOMAIN.md).
+    job_start = models.DateField(_("job started on"), null=True, blank=True,
+                                 help_text=_("The check-ins at 1, 3 and 6 months count from it."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -150,7 +161,10 @@ class Trajectory(ScopedModel):
             if not getattr(self, name):
                 setattr(self, name, value)
         errors = {
-            **check_dates(self.type, self.start_date, self.end_date, self.planned_end_date),
+            **check_dates(self.type, self.start_date, self.end_date, self.planned_end_date, self.extended_to,
+                          referred_on=self.vdab_decided_on),
+            **check_werk_zorg(self.type, self.extended_to, self.extension_reason, self.vdab_decided_on,
+                              self.job_start),
             **check_outcome(self.status, self.end_date, self.outcome, self.stop_reason),
             **check_follows(self.type, self.start_date, self.client_id, self._followed(), self.status),
         }

@@ -12,6 +12,10 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 WERK_ZORG_MAX_MONTHS = 18
+# Since 1 July 2023 a werk-zorgtraject is VDAB's activeringstraject of at least 3 months; one
+# referred before keeps the old rules (DOMAIN.md, decree of 2022).
+WERK_ZORG_MIN_MONTHS = 3
+ACTIVERINGSTRAJECT_SINCE = datetime.date(2023, 7, 1)
 NAZORG_CHECK_IN_MONTHS = (1, 3, 6)
 
 
@@ -161,12 +165,24 @@ def status_for(end, outcome, start, today):
     return Status.LOPEND if start <= today else Status.AANGEMELD
 
 
-def check_dates(type, start, end=None, planned_end=None, extended_to=None):
+def werk_zorg_first_end(start):
+    """The earliest planned end of an activeringstraject: the day before the same day 3 months later."""
+    return start + relativedelta(months=WERK_ZORG_MIN_MONTHS) - datetime.timedelta(days=1)
+
+
+def check_dates(type, start, end=None, planned_end=None, extended_to=None, referred_on=None):
     """An end (planned or real) lies on or after the start; a werk-zorgtraject ends within 18
-    months (its last day inclusive), or within its accepted extension `extended_to`."""
+    months (its last day inclusive), or within its accepted extension `extended_to`; one referred
+    (`referred_on`, else its start) from 1 July 2023 is planned for at least 3 months (it may still
+    stop earlier)."""
     errors = {}
     if not start:
         return errors
+    if type == TrajectoryType.WERK_ZORG and planned_end and (referred_on or start) >= ACTIVERINGSTRAJECT_SINCE \
+            and planned_end < werk_zorg_first_end(start):
+        errors["planned_end_date"] = gettext(
+            "An activeringstraject lasts at least 3 months: plan its end on %(first)s or later.") % {
+            "first": display_date(werk_zorg_first_end(start))}
     last = werk_zorg_last_day(start) if type == TrajectoryType.WERK_ZORG else None
     too_late = gettext("A werk-zorgtraject lasts at most 18 months: the last day is %(last)s.")
     if extended_to and last is None:
@@ -177,11 +193,28 @@ def check_dates(type, start, end=None, planned_end=None, extended_to=None):
     elif extended_to:
         last, too_late = extended_to, gettext("The extension ends on %(last)s: the end date cannot be after it.")
     for field, value in (("planned_end_date", planned_end), ("end_date", end)):
+        if field in errors:
+            continue
         if value and value < start:
             errors[field] = gettext("The end date cannot be before the start date (%(start)s).") % {
                 "start": display_date(start)}
         elif value and last and value > last:
             errors[field] = too_late % {"last": display_date(last)}
+    return errors
+
+
+def check_werk_zorg(type, extended_to, extension_reason, vdab_decided_on, job_start):
+    """Fields that belong to one type: VDAB's decision to a werk-zorgtraject (its extension is
+    checked by check_dates), the job start to a nazorg (the job may start before or after the
+    nazorg, so no bound is set). An extension's reason without its new end date is refused; a date
+    without a reason is accepted (history often lacks it; the form asks for it)."""
+    errors = {}
+    if type != TrajectoryType.WERK_ZORG and vdab_decided_on:
+        errors["vdab_decided_on"] = gettext("Only a werk-zorgtraject has a VDAB decision date.")
+    if extension_reason and not extended_to:
+        errors["extended_to"] = gettext("Give the new end date of the extension, or leave its reason empty.")
+    if type != TrajectoryType.NAZORG and job_start:
+        errors["job_start"] = gettext("Only a nazorg has a job start date.")
     return errors
 
 

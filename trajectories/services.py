@@ -124,7 +124,7 @@ def _end(trajectory, date, *, outcome, reason):
 
 
 EDITABLE_FIELDS = {"planned_end_date", "description", "care_partner", "care_partner_name", "care_moments",
-                   "next_evaluation_date"}
+                   "next_evaluation_date", "vdab_decided_on", "extended_to", "extension_reason", "job_start"}
 
 
 @transaction.atomic

@@ -27,9 +27,10 @@ class TrajectoryForm(forms.ModelForm):
     class Meta:
         model = Trajectory
         fields = ["type", "follows", "start_date", "planned_end_date", "description", "care_partner",
-                  "care_partner_name", "care_moments", "next_evaluation_date"]
+                  "care_partner_name", "care_moments", "next_evaluation_date", "vdab_decided_on", "job_start"]
         widgets = {
             "start_date": DateInput(), "planned_end_date": DateInput(), "next_evaluation_date": DateInput(),
+            "vdab_decided_on": DateInput(), "job_start": DateInput(), "extended_to": DateInput(),
             "description": forms.Textarea(attrs={"rows": 2}), "care_moments": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -44,8 +45,9 @@ class TrajectoryForm(forms.ModelForm):
                      "description", "start_now"),
             Fieldset(_("Workplace"), row("employer", "function"), row("hours_per_week", "mentor"),
                      css_class="for-type", data_types="twe werk_zorg ama opleiding"),
-            Fieldset(_("Werk-zorg: care"), row("care_partner", "care_partner_name"), "care_moments",
-                     css_class="for-type", data_types="werk_zorg"),
+            Fieldset(_("Werk-zorg: care"), "vdab_decided_on", row("care_partner", "care_partner_name"),
+                     "care_moments", css_class="for-type", data_types="werk_zorg"),
+            Fieldset(_("Nazorg"), "job_start", css_class="for-type", data_types="nazorg"),
             Fieldset(_("AMA"), "next_evaluation_date", css_class="for-type", data_types="ama"),
         ))
 
@@ -68,12 +70,19 @@ class TrajectoryForm(forms.ModelForm):
 
 
 class TrajectoryEditForm(forms.ModelForm):
-    """What may change while a trajectory runs; type, start and lifecycle go through their steps."""
+    """What may change while a trajectory runs; type, start and lifecycle go through their steps.
+    An extension of a werk-zorgtraject needs its reason here (the model accepts history without)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "extended_to" in self.changed_data and cleaned.get("extended_to") and not cleaned.get("extension_reason"):
+            self.add_error("extension_reason", _("Why was the activeringstraject extended?"))
+        return cleaned
 
     class Meta:
         model = Trajectory
-        fields = ["planned_end_date", "description", "care_partner", "care_partner_name", "care_moments",
-                  "next_evaluation_date", "version"]
+        fields = ["planned_end_date", "description", "vdab_decided_on", "extended_to", "extension_reason",
+                  "care_partner", "care_partner_name", "care_moments", "next_evaluation_date", "job_start", "version"]
         widgets = TrajectoryForm.Meta.widgets
 
     def __init__(self, *args, **kwargs):
@@ -81,8 +90,11 @@ class TrajectoryEditForm(forms.ModelForm):
         polish_choices(self)
         trajectory_type = self.instance.type
         if trajectory_type != TrajectoryType.WERK_ZORG:
-            for name in ("care_partner", "care_partner_name", "care_moments"):
+            for name in ("care_partner", "care_partner_name", "care_moments", "vdab_decided_on", "extended_to",
+                         "extension_reason"):
                 del self.fields[name]
+        if trajectory_type != TrajectoryType.NAZORG:
+            del self.fields["job_start"]
         if trajectory_type != TrajectoryType.AMA:
             del self.fields["next_evaluation_date"]
         self.helper = form_helper(Layout(*self.fields))
