@@ -1,15 +1,12 @@
 from django.contrib import admin
 
+from organisations.admin import UnscopedModelAdmin
+
 from .models import Exemption, Gpmi, GpmiEvaluation, Sanction
 
 
-class UnscopedAdmin(admin.ModelAdmin):
-    """Operators see every organisation's rows in the Django admin (organisations.scoping)."""
-
+class UnscopedAdmin(UnscopedModelAdmin):
     raw_id_fields = ["client"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).unscoped()
 
 
 @admin.register(Gpmi)

@@ -10,16 +10,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clients.models import Client
+from clients.models import Client, ClientPartQuerySet
 from leefloon.models import LeefloonDecision
 from organisations.scoping import CaseFileQuerySet, ScopedModel
 
 from . import rules
-
-
-class ClientPartQuerySet(CaseFileQuerySet):
-    client_path = "client"
-    organisation_path = "client__organisation"
 
 
 class GpmiPartQuerySet(CaseFileQuerySet):

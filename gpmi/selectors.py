@@ -15,10 +15,11 @@ from . import rules
 from .models import Exemption, Gpmi, GpmiEvaluation
 
 
-def _covering(model, start_field, end_field):
-    """The GPMIs (or exemptions) of the decision's client that meet its deadline (rules.covers)."""
+def _covering(model, start_field, end_field, by=None):
+    """The GPMIs (or exemptions) of the decision's client that answer it by the day `by`: its deadline
+    by default (on time), or a given day (answered, late or not), as rules.covers says."""
     return model.objects.filter(client=OuterRef("client")).filter(**{
-        f"{start_field}__isnull": False, f"{start_field}__lte": OuterRef("gpmi_deadline")}).filter(
+        f"{start_field}__isnull": False, f"{start_field}__lte": by or OuterRef("gpmi_deadline")}).filter(
         Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": OuterRef("decided_on")}))
 
 
@@ -149,13 +150,10 @@ def to_draw_up(decisions, today):
     """The decisions whose GPMI is still to be made as of `today`, one per client: the client's
     latest decision, its deadline not met (`unmet`), no GPMI signed or exemption accepted since
     either (late, but done), and the leefloon not ended before today."""
-    late_gpmi = Gpmi.objects.filter(client=OuterRef("client"), signed_on__isnull=False).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("decided_on")))
-    late_exemption = Exemption.objects.filter(client=OuterRef("client")).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("decided_on")))
     return (unmet(latest_decisions(decisions)).filter(client__anonymised_at__isnull=True)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-            .exclude(Exists(late_gpmi)).exclude(Exists(late_exemption)))
+            .exclude(Exists(_covering(Gpmi, "signed_on", "end_date", by=today)))
+            .exclude(Exists(_covering(Exemption, "accepted_on", "ended_on", by=today))))
 
 
 def with_last_evaluation(gpmis):

@@ -7,15 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clients.models import Client
-from organisations.scoping import CaseFileQuerySet, ScopedModel
+from clients.models import Client, ClientPartQuerySet
+from organisations.scoping import ScopedModel
 
 from . import rules
-
-
-class ClientPartQuerySet(CaseFileQuerySet):
-    client_path = "client"
-    organisation_path = "client__organisation"
 
 
 class DecisionQuerySet(ClientPartQuerySet):

@@ -7,6 +7,14 @@ from . import accounts
 from .models import AccountChangeRequest, AccountEvent, Organisation, Region, User
 
 
+class UnscopedModelAdmin(admin.ModelAdmin):
+    """The Django admin of a model read through a ScopedQuerySet: operators see every
+    organisation's rows, said out loud (organisations.scoping)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).unscoped()
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "is_demo", "created_at"]
@@ -51,7 +59,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AccountChangeRequest)
-class AccountChangeRequestAdmin(admin.ModelAdmin):
+class AccountChangeRequestAdmin(UnscopedModelAdmin):
     """Operators approve what no diensthoofd of the organisation can (none, or only the person it
     is about), through the same service as the diensthoofd's page."""
 
@@ -66,9 +74,6 @@ class AccountChangeRequestAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).unscoped()
 
     @admin.action(description=_("Approve the selected requests"))
     def approve(self, request, queryset):
@@ -90,7 +95,7 @@ class AccountChangeRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(admin.ModelAdmin):
+class AccountEventAdmin(UnscopedModelAdmin):
     list_display = ["at", "organisation", "actor", "subject", "action", "detail", "notified_at"]
     list_filter = ["action", "organisation"]
     list_select_related = ["organisation", "actor", "subject"]
@@ -103,6 +108,3 @@ class AccountEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).unscoped()
