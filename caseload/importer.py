@@ -32,7 +32,7 @@ from trajectories.models import Placement, Trajectory
 from trajectories.rules import (
     FINAL,
     RUNNING,
-    FollowedTwe,
+    Followed,
     Outcome,
     Status,
     TrajectoryType,
@@ -462,7 +462,7 @@ class Planner:
                     self.problem(row.number, "traject_type",
                                  _("a nazorg follows a TWE: this client has none before it"))
                 else:
-                    self.refuse(row, check_follows(row.type, row.start, row.national_number, FollowedTwe(
+                    self.refuse(row, check_follows(row.type, row.start, row.national_number, Followed(
                         type=TrajectoryType.TWE, status=twe.status, start=twe.start, client=row.national_number,
                         nazorgs=twe.nazorgs), status))
             if status in RUNNING:

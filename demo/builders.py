@@ -26,8 +26,7 @@ from organisations import accounts
 from organisations.models import AccountChangeRequest, AccountEvent, Organisation, Region, Role, User
 from reminders import tasks as reminder_tasks
 from trajectories import services as trajectory_services
-from trajectories.models import Trajectory
-from trajectories.rules import Outcome, TrajectoryType
+from trajectories.rules import Outcome, TrajectoryType, WorkCasemanager
 
 from .legal import LegalBuilder
 from .volume import VolumeBuilder
@@ -524,8 +523,7 @@ class DemoBuilder:
             client, TrajectoryType.WERK_ZORG, start, [("start", start, {}), *steps],
             placement={**self._placement(employers, client), "hours_per_week": 8}, prepare=hours_schedule,
             planned_end_date=start + datetime.timedelta(days=500),
-            care_partner=self.random.choice(Trajectory.CarePartner.values[:3]),
-            care_partner_name=self.random.choice(["CGG Mandel en Leie", "PZ Heilig Hart", "Welzijnsdienst OCMW"]),
+            work_casemanager=WorkCasemanager.VDAB,
             care_moments="Dinsdagvoormiddag gesprek met de psycholoog.")
 
     def _path_werk_zorg(self, client, employers):

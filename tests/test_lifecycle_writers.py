@@ -24,7 +24,7 @@ from trajectories.models import Trajectory, TrajectoryEvent
 from trajectories.rules import (
     FINAL,
     TRANSITIONS,
-    FollowedTwe,
+    Followed,
     Outcome,
     Status,
     TrajectoryType,
@@ -95,7 +95,7 @@ class TestRules:
 
     def test_follows(self):
         def twe(status=Status.AFGEROND, start=None, client=1, nazorgs=0, type="twe"):
-            return FollowedTwe(type=type, status=status, start=start or D(2025, 1, 1), client=client, nazorgs=nazorgs)
+            return Followed(type=type, status=status, start=start or D(2025, 1, 1), client=client, nazorgs=nazorgs)
 
         assert check_follows("nazorg", D(2025, 6, 1), 1, twe()) == {}
         assert check_follows("nazorg", D(2025, 6, 1), 1, twe(Status.LOPEND)) == {}
@@ -545,7 +545,7 @@ def test_every_ended_status_is_final():
 
 
 def test_a_stopped_nazorg_does_not_compete_for_its_twe():
-    twe = FollowedTwe(type="twe", status=Status.AFGEROND, start=D(2025, 1, 1), client=1, nazorgs=1)
+    twe = Followed(type="twe", status=Status.AFGEROND, start=D(2025, 1, 1), client=1, nazorgs=1)
     assert check_follows("nazorg", D(2025, 6, 1), 1, twe, Status.STOPGEZET) == {}
     assert check_follows("nazorg", D(2025, 6, 1), 1, twe, Status.LOPEND).keys() == {"follows"}
 

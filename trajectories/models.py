@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,8 @@ from simple_history.models import HistoricalRecords
 
 from clients.models import Client
 from employers.models import Employer, Workplace
-from organisations.scoping import CaseFileQuerySet, ScopedModel
+from organisations.models import Organisation, Role
+from organisations.scoping import CaseFileQuerySet, ScopedModel, ScopedQuerySet
 
 from .rules import (
     FINAL,
@@ -22,16 +24,23 @@ from .rules import (
     REGISTER,
     RUNNING,
     START,
-    FollowedTwe,
+    Followed,
+    LeefloonAfter,
     Outcome,
     Status,
     TrajectoryType,
+    TwePhase,
+    WorkCasemanager,
     check_dates,
     check_follows,
     check_one_running,
     check_outcome,
+    check_twe,
+    check_twe_placement,
     check_werk_zorg,
     trajectory_defaults,
+    twe_last_day,
+    twe_phase,
     werk_zorg_last_day,
 )
 
@@ -69,13 +78,56 @@ class TrajectoryPartQuerySet(CaseFileQuerySet):
     organisation_path = "trajectory__client__organisation"
 
 
-class Trajectory(ScopedModel):
-    class CarePartner(models.TextChoices):
-        WELFARE = "welzijnsdienst", _("welfare service")
-        PSYCHIATRIC = "psychiatrisch_ziekenhuis", _("psychiatric hospital")
-        OCMW = "ocmw", _("OCMW")
-        OTHER = "andere", _("other")
+def _keeps_vocabularies(user):
+    return user.role == Role.ADMINISTRATOR
 
+
+class CareOrganisationQuerySet(ScopedQuerySet):
+    """The care organisations an OCMW works with: seen by everyone of the organisation who works with
+    case files, kept by the beheerder."""
+
+    def visible_to(self, user):
+        return self.of_own_organisation(user, lambda user: user.works_with_case_files or _keeps_vocabularies(user))
+
+    def editable_by(self, user):
+        return self.of_own_organisation(user, _keeps_vocabularies)
+
+    def active(self):
+        return self.filter(active=True)
+
+
+class CareOrganisation(ScopedModel):
+    """A welfare or care organisation of the mandated partnership that can be casemanager Zorg of an
+    activeringstraject (DOMAIN.md): a vocabulary each OCMW keeps (beheerder)."""
+
+    class Kind(models.TextChoices):
+        CAW = "caw", _("CAW (centre for general welfare work)")
+        CGG = "cgg", _("CGG (centre for mental health care)")
+        PSYCHIATRIC = "psychiatrisch_ziekenhuis", _("psychiatric hospital")
+        MUTUAL = "ziekenfonds", _("social service of a health insurance fund")
+        OTHER = "andere", _("other welfare or care organisation")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="care_organisations",
+                                     verbose_name=_("organisation"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    active = models.BooleanField(_("active"), default=True,
+                                 help_text=_("An inactive one is no longer offered; trajectories keep it."))
+    history = HistoricalRecords()
+
+    objects = CareOrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("care organisation")
+        verbose_name_plural = _("care organisations")
+        constraints = [models.UniqueConstraint(Lower("name"), "organisation", name="one_care_organisation_per_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Trajectory(ScopedModel):
     Type = TrajectoryType
     Status = Status
 
@@ -89,12 +141,21 @@ class Trajectory(ScopedModel):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     stop_reason = models.TextField(_("reason for stopping"), blank=True)
-    # RESTRICT: a TWE cannot be deleted under its nazorg, but a client's whole file can.
+    # Whether the person left the leefloon when it ended, and why: reports read a TWE that ends in
+    # unemployment benefit as the success it is.
+    leefloon_after = models.CharField(_("leefloon after the trajectory"), max_length=20, choices=LeefloonAfter.choices,
+                                      blank=True)
+    # RESTRICT: a step cannot be deleted under its nazorg, but a client's whole file can.
     follows = models.ForeignKey("self", on_delete=models.RESTRICT, null=True, blank=True, related_name="followed_by",
-                                verbose_name=_("follows the TWE"))
+                                verbose_name=_("follows the step"),
+                                help_text=_("Optional: the step into work this nazorg follows."))
     description = models.TextField(_("description"), blank=True)
-    care_partner = models.CharField(_("care partner"), max_length=30, choices=CarePartner.choices, blank=True)
-    care_partner_name = models.CharField(_("name of the care partner"), max_length=200, blank=True)
+    # Werk-zorg: the casemanager Werk (VDAB or a mandated work actor) and Zorg (a care organisation).
+    work_casemanager = models.CharField(_("casemanager Werk"), max_length=20, choices=WorkCasemanager.choices,
+                                        blank=True)
+    work_casemanager_name = models.CharField(_("name of the casemanager Werk"), max_length=200, blank=True)
+    care_organisation = models.ForeignKey(CareOrganisation, on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="trajectories", verbose_name=_("casemanager Zorg"))
     care_moments = models.TextField(_("care moments"), blank=True,
                                     help_text=_("For example: Tuesday morning conversation with the psychologist."))
     next_evaluation_date = models.DateField(_("next yearly evaluation"), null=True, blank=True)
@@ -108,8 +169,18 @@ class Trajectory(ScopedModel):
     # Nazorg: the check-ins count from the day the job started (DOMAIN.md).
     job_start = models.DateField(_("job started on"), null=True, blank=True,
                                  help_text=_("The check-ins at 1, 3 and 6 months count from it."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("created by"))
+    # TWE-OCMW: its phases are dated by the WEO and its placements (the art. 60 §7 employment).
+    weo_signed_on = models.DateField(
+        _("WEO signed on"), null=True, blank=True,
+        help_text=_("The werkervaringsovereenkomst: the TWE lasts at most 2 years from it."))
+    vdab_registered_on = models.DateField(_("registered in VDAB's partner portal on"), null=True, blank=True)
+    training_name = models.CharField(_("short training inside the TWE"), max_length=200, blank=True,
+                                     help_text=_("One recognised technical training of at most 3 months."))
+    training_start = models.DateField(_("training from"), null=True, blank=True)
+    training_end = models.DateField(_("training until"), null=True, blank=True)
+    # Empty for what an import wrote into an organisation that had no users yet.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Optimistic locking (django-concurrency): saving a copy read before someone else's save is refused.
     version = IntegerVersionField()
@@ -153,21 +224,62 @@ class Trajectory(ScopedModel):
     def effective_end(self):
         return self.end_date or self.planned_end_date
 
-    def clean(self):
-        """The rules of trajectories.rules over this trajectory's values: the same functions the
-        import and the bulk service ask, so every writer gets the same answer and message."""
-        super().clean()
+    @property
+    def twe_last_day(self):
+        return twe_last_day(self.weo_signed_on) if self.type == TrajectoryType.TWE and self.weo_signed_on else None
+
+    def twe_phase(self, on=None):
+        """The TWE's phase on a day (default today), from its WEO and its workplaces (prefetched)."""
+        if self.type != TrajectoryType.TWE:
+            return None
+        on = on or timezone.localdate()
+        if self.end_date and self.end_date < on:
+            on = self.end_date
+        return TwePhase(twe_phase(on, self.weo_signed_on, [(p.start_date, p.end_date) for p in self.placements.all()]))
+
+    def fill_defaults(self):
         for name, value in trajectory_defaults(self.type, self.start_date).items():
             if not getattr(self, name):
                 setattr(self, name, value)
-        errors = {
+
+    def value_errors(self, followed=None):
+        """The rules of trajectories.rules over this trajectory's own values ({field: message}),
+        without a query: what the form, the bulk service behind the import and demo, and the
+        import's planner all ask. `followed`: a rules.Followed for the step a nazorg follows."""
+        return {
             **check_dates(self.type, self.start_date, self.end_date, self.planned_end_date, self.extended_to,
                           referred_on=self.vdab_decided_on),
             **check_werk_zorg(self.type, self.extended_to, self.extension_reason, self.vdab_decided_on,
                               self.job_start),
+            **check_twe(self.type, self.start_date, self.end_date, self.planned_end_date,
+                        weo_signed_on=self.weo_signed_on, vdab_registered_on=self.vdab_registered_on,
+                        training_name=self.training_name, training_start=self.training_start,
+                        training_end=self.training_end),
             **check_outcome(self.status, self.end_date, self.outcome, self.stop_reason),
-            **check_follows(self.type, self.start_date, self.client_id, self._followed(), self.status),
+            **check_follows(self.type, self.start_date, self.client_id, followed, self.status),
+            **self._check_casemanagers(),
         }
+
+    def _check_casemanagers(self):
+        errors = {}
+        if self.type != TrajectoryType.WERK_ZORG:
+            if self.work_casemanager or self.care_organisation_id:
+                errors["work_casemanager"] = _("Only a werk-zorgtraject has casemanagers Werk and Zorg.")
+        elif self.work_casemanager_name and not self.work_casemanager:
+            errors["work_casemanager"] = _("Who is casemanager Werk: VDAB, GTB or another work actor?")
+        if self.leefloon_after and not self.end_date:
+            errors["leefloon_after"] = _("Whether the leefloon was left is recorded when the trajectory ends.")
+        return errors
+
+    def clean(self):
+        """The rules of trajectories.rules over this trajectory's values: the same functions the
+        import and the bulk service ask, so every writer gets the same answer and message."""
+        super().clean()
+        self.fill_defaults()
+        errors = self.value_errors(self._followed())
+        if (self.care_organisation_id and self.client_id
+                and self.care_organisation.organisation_id != self.client.organisation_id):
+            errors["care_organisation"] = _("Choose a care organisation of your own organisation.")
         if self.status in RUNNING and self.client_id:
             other = (Trajectory.objects.running().filter(client_id=self.client_id, type=self.type)
                      .exclude(pk=self.pk).first())
@@ -176,15 +288,15 @@ class Trajectory(ScopedModel):
             raise ValidationError(errors)
 
     def _followed(self):
-        """The TWE this trajectory follows, as the rules see it: its other nazorgs that were not stopped."""
-        twe = self.follows
-        if twe is None:
+        """The step this trajectory follows, as the rules see it: its other nazorgs that were not stopped."""
+        step = self.follows
+        if step is None:
             return None
         nazorgs = 0
         if self.type == TrajectoryType.NAZORG:
-            nazorgs = twe.followed_by.exclude(pk=self.pk).exclude(status=Status.STOPGEZET).count()
-        return FollowedTwe(type=twe.type, status=twe.status, start=twe.start_date, client=twe.client_id,
-                           nazorgs=nazorgs)
+            nazorgs = step.followed_by.exclude(pk=self.pk).exclude(status=Status.STOPGEZET).count()
+        return Followed(type=step.type, status=step.status, start=step.start_date, client=step.client_id,
+                        nazorgs=nazorgs)
 
     def current_placement(self, on=None):
         on = on or timezone.localdate()
@@ -207,8 +319,9 @@ class TrajectoryEvent(ScopedModel):
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     date = models.DateField(_("date"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                           verbose_name=_("by"))
+    # Empty for what an import wrote into an organisation that had no users yet.
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+", verbose_name=_("by"))
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -250,6 +363,10 @@ class Placement(ScopedModel):
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"), null=True, blank=True)
     mentor = models.CharField(_("mentor"), max_length=200, blank=True)
+    # A TWE worker placed at a partner stays employed by the OCMW (art. 60 §7): a written placement
+    # agreement between OCMW, partner and worker, signed before the start (its document is a
+    # Document of kind placement agreement on the trajectory).
+    agreement_signed_on = models.DateField(_("placement agreement signed on"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = TrajectoryPartQuerySet.as_manager()
@@ -265,6 +382,15 @@ class Placement(ScopedModel):
     def covers(self, day):
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
+    @property
+    def at_partner(self):
+        return self.employer.kind == Employer.Kind.PARTNER
+
+    @property
+    def lacks_agreement(self):
+        """A TWE's employment at a partner without its placement agreement recorded."""
+        return self.trajectory.type == TrajectoryType.TWE and self.at_partner and not self.agreement_signed_on
+
     def clean(self):
         super().clean()
         errors = {}
@@ -274,6 +400,10 @@ class Placement(ScopedModel):
         if self.workplace_id and self.workplace.employer_id != self.employer_id:
             errors["workplace"] = _("The workplace belongs to another employer.")
         self._check_period(trajectory, errors)
+        if self.employer_id:
+            errors.update(check_twe_placement(
+                trajectory.type, self.hours_per_week, self.start_date, weo_signed_on=trajectory.weo_signed_on,
+                at_partner=self.at_partner, agreement_signed_on=self.agreement_signed_on))
         draagkracht = trajectory.client.draagkracht_hours
         if (trajectory.type == TrajectoryType.WERK_ZORG and draagkracht is not None and self.hours_per_week
                 and self.hours_per_week > draagkracht):

@@ -28,12 +28,17 @@ def _trajectory(trajectory):
         "start": day(trajectory.start_date), "gepland_einde": day(trajectory.planned_end_date),
         "einde": day(trajectory.end_date), "uitstroom": trajectory.get_outcome_display(),
         "reden_stopzetting": trajectory.stop_reason, "beschrijving": trajectory.description,
-        "zorgpartner": trajectory.get_care_partner_display(), "naam_zorgpartner": trajectory.care_partner_name,
+        "leefloon_na_traject": trajectory.get_leefloon_after_display(),
+        "weo_ondertekend": day(trajectory.weo_signed_on), "opleiding_in_twe": trajectory.training_name,
+        "casemanager_werk": " ".join(filter(None, [trajectory.get_work_casemanager_display(),
+                                                  trajectory.work_casemanager_name])),
+        "casemanager_zorg": str(trajectory.care_organisation or ""),
         "zorgmomenten": trajectory.care_moments,
         "stappen": [{"datum": day(e.date), "van": e.get_from_status_display(), "naar": e.get_to_status_display(),
-                     "door": str(e.by), "notitie": e.note} for e in trajectory.events.all()],
+                     "door": str(e.by or _("import")), "notitie": e.note} for e in trajectory.events.all()],
         "werkplekken": [{"werkgever": p.employer.name, "functie": p.function, "uren_per_week": p.hours_per_week,
-                         "start": day(p.start_date), "einde": day(p.end_date), "mentor": p.mentor}
+                         "start": day(p.start_date), "einde": day(p.end_date), "mentor": p.mentor,
+                         "plaatsingsovereenkomst": day(p.agreement_signed_on)}
                         for p in trajectory.placements.all()],
         "doelen": [{"doel": g.description, "streefdatum": day(g.target_date), "stand": g.get_state_display()}
                    for g in trajectory.goals.all()],
@@ -54,7 +59,7 @@ def erase(client_ids):
     TrajectoryEvent.objects.filter(trajectory__in=trajectories).update(note="")
     Placement.objects.filter(trajectory__in=trajectories).update(mentor="")
     # The version moves on: an edit form opened before cannot write the old data back (optimistic locking).
-    trajectories.update(description="", care_partner="", care_partner_name="", care_moments="",
+    trajectories.update(description="", care_organisation=None, work_casemanager_name="", care_moments="",
                         version=F("version") + 1)
     trajectories.exclude(stop_reason="").update(stop_reason=_("(anonymised)"))  # a stop keeps saying it had one
 

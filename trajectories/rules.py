@@ -17,6 +17,13 @@ WERK_ZORG_MAX_MONTHS = 18
 WERK_ZORG_MIN_MONTHS = 3
 ACTIVERINGSTRAJECT_SINCE = datetime.date(2023, 7, 1)
 NAZORG_CHECK_IN_MONTHS = (1, 3, 6)
+# TWE-OCMW (since 1 January 2017, DOMAIN.md): at most 2 years from the werkervaringsovereenkomst
+# (WEO), at least half-time on the work floor (19 of 38 hours), and one short recognised training
+# of at most 3 months inside it.
+TWE_SINCE = datetime.date(2017, 1, 1)
+TWE_MAX_MONTHS = 24
+TWE_MIN_HOURS = 19
+TWE_TRAINING_MAX_MONTHS = 3
 
 
 class TrajectoryType(models.TextChoices):
@@ -39,7 +46,38 @@ class Status(models.TextChoices):
 RUNNING = (Status.LOPEND, Status.OPGESCHORT)
 OPEN = (Status.AANGEMELD, *RUNNING)
 FINAL = (Status.AFGEROND, Status.STOPGEZET)
-NAZORG_CAN_FOLLOW = (*RUNNING, Status.AFGEROND)  # a TWE that actually ran
+NAZORG_CAN_FOLLOW = (*RUNNING, Status.AFGEROND)  # a step that actually ran
+
+
+class LeefloonAfter(models.TextChoices):
+    """Whether the person left the leefloon when the trajectory ended, and why (DOMAIN.md,
+    outcomes): an art. 60 §7 employment that ends in unemployment benefit reached its goal."""
+
+    STAYS = "blijft", _("still on the leefloon")
+    WERK = "werk", _("left the leefloon: work")
+    UITKERING = "uitkering", _("left the leefloon: unemployment or other benefit")
+    ANDER = "ander", _("left the leefloon: other reason")
+
+
+LEFT_LEEFLOON = (LeefloonAfter.WERK, LeefloonAfter.UITKERING, LeefloonAfter.ANDER)
+
+
+class WorkCasemanager(models.TextChoices):
+    """Who is casemanager Werk of an activeringstraject: VDAB or a mandated work actor."""
+
+    VDAB = "vdab", _("VDAB")
+    GTB = "gtb", _("GTB")
+    OTHER = "andere", _("another mandated work actor")
+
+
+class TwePhase(models.TextChoices):
+    """Where a TWE-OCMW stands, told by its dates: screening, guidance from the WEO, the art. 60 §7
+    employment, guidance after it."""
+
+    SCREENING = "screening", _("screening")
+    WEO = "weo", _("guidance from the WEO")
+    EMPLOYMENT = "tewerkstelling", _("art. 60 §7 employment")
+    AFTER = "nabegeleiding", _("guidance after the employment")
 
 
 class Outcome(models.TextChoices):
@@ -114,10 +152,7 @@ def werk_zorg_last_day(start):
     """The last allowed day of a werk-zorgtraject that starts on `start`: the day before the
     same day 18 months later (1 March 2017 -> 31 August 2018), or, when that day does not exist,
     the last day of that month (31 August 2017 -> 28 February 2019)."""
-    same_day_later = start + relativedelta(months=WERK_ZORG_MAX_MONTHS)
-    if same_day_later.day != start.day:
-        return same_day_later
-    return same_day_later - datetime.timedelta(days=1)
+    return _last_day_within(start, WERK_ZORG_MAX_MONTHS)
 
 
 def ama_next_evaluation(after):
@@ -218,6 +253,87 @@ def check_werk_zorg(type, extended_to, extension_reason, vdab_decided_on, job_st
     return errors
 
 
+def twe_last_day(weo_signed_on):
+    """The last day of a TWE-OCMW whose WEO was signed on `weo_signed_on`: 2 years, the last day
+    inclusive (1 March 2024 -> 28 February 2026)."""
+    return _last_day_within(weo_signed_on, TWE_MAX_MONTHS)
+
+
+def _last_day_within(start, months):
+    same_day_later = start + relativedelta(months=months)
+    if same_day_later.day != start.day:
+        return same_day_later
+    return same_day_later - datetime.timedelta(days=1)
+
+
+def check_twe(type, start, end=None, planned_end=None, *, weo_signed_on=None, vdab_registered_on=None,
+              training_name="", training_start=None, training_end=None):
+    """A TWE-OCMW's own dates: the WEO is signed after the screening began (on or after the start);
+    the TWE ends within 2 years of the WEO (unknown WEO: not checked, the page asks for it); its one
+    short training lies inside it and lasts at most 3 months. Only a TWE has these fields."""
+    errors = {}
+    if type != TrajectoryType.TWE:
+        for field, value in (("weo_signed_on", weo_signed_on), ("vdab_registered_on", vdab_registered_on),
+                             ("training_name", training_name), ("training_start", training_start)):
+            if value:
+                errors[field] = gettext("Only a TWE has this field.")
+        return errors
+    if weo_signed_on and start and weo_signed_on < start:
+        errors["weo_signed_on"] = gettext(
+            "The WEO is signed after the screening began: on or after the start (%(start)s).") % {
+            "start": display_date(start)}
+    elif weo_signed_on:
+        last = twe_last_day(weo_signed_on)
+        for field, value in (("planned_end_date", planned_end), ("end_date", end)):
+            if value and value > last:
+                errors[field] = gettext(
+                    "A TWE lasts at most 2 years from the WEO (%(weo)s): the last day is %(last)s.") % {
+                    "weo": display_date(weo_signed_on), "last": display_date(last)}
+    errors.update(_check_training(start, end or planned_end, training_name, training_start, training_end))
+    return errors
+
+
+def _check_training(start, last, name, training_start, training_end):
+    if not (name or training_start or training_end):
+        return {}
+    if not (name and training_start):
+        return {"training_name" if not name else "training_start": gettext(
+            "A training inside the TWE has a name and a start date.")}
+    if start and training_start < start or last and training_start > last:
+        return {"training_start": gettext("The training lies inside the TWE.")}
+    if training_end and training_end < training_start:
+        return {"training_end": gettext("The end date cannot be before the start date (%(start)s).") % {
+            "start": display_date(training_start)}}
+    if training_end and training_end > _last_day_within(training_start, TWE_TRAINING_MAX_MONTHS):
+        return {"training_end": gettext("A training inside a TWE lasts at most 3 months.")}
+    return {}
+
+
+def check_twe_placement(type, hours_per_week, start, *, weo_signed_on=None, at_partner=False,
+                        agreement_signed_on=None):
+    """The art. 60 §7 employment of a TWE: at least half-time; the WEO signed at the latest on its
+    first day; at a partner, the placement agreement signed before it starts. What is unknown
+    (WEO, agreement) is not refused here: the page and the worklist ask for it."""
+    if type != TrajectoryType.TWE:
+        return {"agreement_signed_on": gettext("Only a TWE's employment at a partner has a placement agreement.")} \
+            if agreement_signed_on else {}
+    errors = {}
+    if hours_per_week and hours_per_week < TWE_MIN_HOURS:
+        errors["hours_per_week"] = gettext(
+            "A TWE is at least half-time on the work floor: at least %(hours)s hours a week.") % {
+            "hours": TWE_MIN_HOURS}
+    if weo_signed_on and start and start < weo_signed_on:
+        errors["start_date"] = gettext(
+            "The WEO is signed at the latest on the first working day; it was signed on %(weo)s.") % {
+            "weo": display_date(weo_signed_on)}
+    if agreement_signed_on and not at_partner:
+        errors["agreement_signed_on"] = gettext("A placement agreement is made only for a workplace at a partner.")
+    elif agreement_signed_on and start and agreement_signed_on > start:
+        errors["agreement_signed_on"] = gettext(
+            "The placement agreement is signed before the work starts (%(start)s).") % {"start": display_date(start)}
+    return errors
+
+
 def check_running_limit(type, start, today, extended_to=None):
     """A werk-zorgtraject said to be still running past its last day (a file's row without an end)
     cannot be: its end is asked for."""
@@ -254,10 +370,10 @@ def check_one_running(type, running_since):
 
 
 @dataclass(frozen=True)
-class FollowedTwe:
-    """What the rules know of the trajectory a nazorg follows, as plain values. `client` is any
-    identity of its client (a pk, a national number), compared with the nazorg's; `nazorgs` counts
-    the nazorgs that already follow it and were not stopped (not counting the one checked)."""
+class Followed:
+    """What the rules know of the step a nazorg follows, as plain values. `client` is any identity
+    of its client (a pk, a national number), compared with the nazorg's; `nazorgs` counts the
+    nazorgs that already follow it and were not stopped (not counting the one checked)."""
 
     type: str
     status: str
@@ -267,24 +383,25 @@ class FollowedTwe:
 
 
 def check_follows(type, start, client, followed, status=None):
-    """A nazorg follows a TWE of the same client that ran (running or closed, not stopped or only
-    referred), starts on or after that TWE's start, and a TWE has one nazorg that was not stopped
-    (a stopped nazorg, `status`, leaves room for the next). Only a nazorg follows. `followed` is a
-    FollowedTwe or None."""
+    """A nazorg may follow a step of the same client that ran (running or closed, not stopped or
+    only referred) and led towards work (any type but a nazorg), starts on or after that step's
+    start, and a step has one nazorg that was not stopped (a stopped nazorg, `status`, leaves room
+    for the next). A nazorg may also stand on its own (`followed` None): the step before it lies
+    outside the product (another OCMW, history not imported). Only a nazorg follows."""
     if type != TrajectoryType.NAZORG:
-        return {"follows": gettext("Only a nazorg follows a TWE.")} if followed else {}
+        return {"follows": gettext("Only a nazorg follows an earlier step.")} if followed else {}
     if followed is None:
-        return {"follows": gettext("A nazorg follows a TWE: choose the TWE it follows.")}
-    if followed.type != TrajectoryType.TWE or followed.client != client:
-        return {"follows": gettext("A nazorg follows a TWE of the same client.")}
+        return {}
+    if followed.type == TrajectoryType.NAZORG or followed.client != client:
+        return {"follows": gettext("A nazorg follows an earlier step (not a nazorg) of the same client.")}
     if followed.status not in NAZORG_CAN_FOLLOW:
-        return {"follows": gettext("A nazorg follows a TWE that ran: this one is %(status)s.") % {
+        return {"follows": gettext("A nazorg follows a step that ran: this one is %(status)s.") % {
             "status": Status(followed.status).label}}
     if start and start < followed.start:
-        return {"start_date": gettext("A nazorg starts on or after the start of its TWE (%(start)s).") % {
+        return {"start_date": gettext("A nazorg starts on or after the start of the step it follows (%(start)s).") % {
             "start": display_date(followed.start)}}
     if followed.nazorgs and status != Status.STOPGEZET:
-        return {"follows": gettext("This TWE already has a nazorg.")}
+        return {"follows": gettext("This step already has a nazorg.")}
     return {}
 
 
@@ -346,3 +463,16 @@ def lifecycle_steps(status, start, end=None, *, registered=None, current=None):
         steps.append(Step(transition.action, current, transition.target, date))
         current = transition.target
     return steps
+
+
+def twe_phase(day, weo_signed_on, employments):
+    """The phase of a TWE-OCMW on `day`, told by its dates: in an art. 60 §7 employment (one of
+    `employments`, [(start, end or None)]) on that day, after one ended, from the WEO, else the
+    screening."""
+    if any(start <= day and (end is None or day <= end) for start, end in employments):
+        return TwePhase.EMPLOYMENT
+    if any(start <= day for start, _end in employments):
+        return TwePhase.AFTER
+    if weo_signed_on and weo_signed_on <= day:
+        return TwePhase.WEO
+    return TwePhase.SCREENING

@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from .models import Evaluation, Goal, HoursStep, Placement, Trajectory, TrajectoryEvent
 from .rules import (
     TRANSITIONS,
-    FollowedTwe,
+    Followed,
     Outcome,
     Status,
     TrajectoryType,
@@ -27,7 +27,6 @@ from .rules import (
     nazorg_default_end,
     registration_date,
     status_for,
-    trajectory_defaults,
 )
 
 
@@ -54,7 +53,7 @@ def trajectory_register(*, client, by, type, start_date, placement=None, start=F
 
 
 @transaction.atomic
-def trajectory_transition(*, trajectory, action, by, date=None, outcome="", reason="", note=""):
+def trajectory_transition(*, trajectory, action, by, date=None, outcome="", reason="", note="", leefloon_after=""):
     """Move a trajectory along its lifecycle (rules.TRANSITIONS), dated and attributed."""
     date = date or timezone.localdate()
     errors = check_step(trajectory.status, action, outcome, reason)
@@ -66,11 +65,10 @@ def trajectory_transition(*, trajectory, action, by, date=None, outcome="", reas
     _check_transition_date(trajectory, date)
     if action == "start":
         _move_start(trajectory, date)
-    if action in ("start", "resume") and trajectory.type == TrajectoryType.TWE:
-        _require_workplace(trajectory, date)
     if action in ("close", "stop"):
         _end(trajectory, date, outcome=outcome if action == "close" else Outcome.STOPGEZET,
              reason=reason if action == "stop" else "")
+        trajectory.leefloon_after = leefloon_after
     previous = trajectory.status
     trajectory.status = transition.target
     try:
@@ -100,12 +98,6 @@ def _move_start(trajectory, date):
                 "part": part, "problem": " ".join(error.messages)}}) from None
 
 
-def _require_workplace(trajectory, date):
-    if not any(placement.covers(date) for placement in trajectory.placements.all()):
-        raise ValidationError({"employer": _(
-            "A running TWE has a workplace: add a placement at a partner employer or an own service first.")})
-
-
 def _end(trajectory, date, *, outcome, reason):
     """Close or stop: nothing recorded may lie after the end, and open workplaces end with it."""
     latest = max([
@@ -123,7 +115,9 @@ def _end(trajectory, date, *, outcome, reason):
             _saved(placement)
 
 
-EDITABLE_FIELDS = {"planned_end_date", "description", "care_partner", "care_partner_name", "care_moments",
+EDITABLE_FIELDS = {"planned_end_date", "description", "work_casemanager", "work_casemanager_name",
+                   "care_organisation", "care_moments", "weo_signed_on", "vdab_registered_on", "training_name",
+                   "training_start", "training_end",
                    "next_evaluation_date", "vdab_decided_on", "extended_to", "extension_reason", "job_start"}
 
 
@@ -169,7 +163,7 @@ def nazorg_initial(twe, today=None):
 def nazorg_offered(twe, today=None, *, within_days=30):
     """A TWE that nears its end (or has ended) and has no nazorg yet offers to start one."""
     nazorgs = sum(nazorg.status != Status.STOPGEZET for nazorg in twe.followed_by.all())  # prefetched
-    if check_follows(TrajectoryType.NAZORG, None, twe.client_id, FollowedTwe(
+    if check_follows(TrajectoryType.NAZORG, None, twe.client_id, Followed(
             type=twe.type, status=twe.status, start=twe.start_date, client=twe.client_id, nazorgs=nazorgs)):
         return False
     if twe.status == Status.AFGEROND:
@@ -235,9 +229,10 @@ def _cached_follows(trajectory):
 
 
 def _batch_refusals(trajectories):
-    """The rules of trajectories.rules over a batch of new trajectories, as [message]: dates,
-    outcome, and what a nazorg follows (a TWE saved earlier, counted in one query, or one of the
-    batch). One running trajectory of a type is left to the database's constraint."""
+    """The rules of trajectories.rules over a batch of new trajectories, as [message]: each one's
+    own values (Trajectory.value_errors) and what a nazorg follows (a step saved earlier, counted in
+    one query, or one of the batch). One running trajectory of a type is left to the database's
+    constraint."""
     saved = {t.follows_id for t in trajectories if t.follows_id}
     known = {}
     if saved:
@@ -249,18 +244,14 @@ def _batch_refusals(trajectories):
     counted = Counter()
     refusals = []
     for index, trajectory in enumerate(trajectories):
-        twe = known.get(trajectory.follows_id) or _cached_follows(trajectory)
+        step = known.get(trajectory.follows_id) or _cached_follows(trajectory)
         followed = None
-        if twe is not None:
-            followed = FollowedTwe(type=twe.type, status=twe.status, start=twe.start_date, client=twe.client_id,
-                                   nazorgs=getattr(twe, "nazorgs", 0) + counted[id(twe)])
-        errors = {
-            **check_dates(trajectory.type, trajectory.start_date, trajectory.end_date, trajectory.planned_end_date),
-            **check_outcome(trajectory.status, trajectory.end_date, trajectory.outcome, trajectory.stop_reason),
-            **check_follows(trajectory.type, trajectory.start_date, trajectory.client_id, followed, trajectory.status),
-        }
-        if twe is not None and not errors and trajectory.status != Status.STOPGEZET:
-            counted[id(twe)] += 1
+        if step is not None:
+            followed = Followed(type=step.type, status=step.status, start=step.start_date, client=step.client_id,
+                                nazorgs=getattr(step, "nazorgs", 0) + counted[id(step)])
+        errors = trajectory.value_errors(followed)
+        if step is not None and not errors and trajectory.status != Status.STOPGEZET:
+            counted[id(step)] += 1
         refusals += [f"{index + 1} ({trajectory.type} {display_date(trajectory.start_date)}) {field}: {message}"
                      for field, message in errors.items()]
     return refusals
@@ -302,10 +293,8 @@ def trajectories_bulk_create(trajectories, *, by, registered=None, note="", hist
     registered = list(registered) if registered is not None else [None] * len(trajectories)
     for trajectory in trajectories:
         trajectory.status = status_for(trajectory.end_date, trajectory.outcome, trajectory.start_date, today)
-        for name, value in trajectory_defaults(trajectory.type, trajectory.start_date).items():
-            if not getattr(trajectory, name):
-                setattr(trajectory, name, value)
-        if trajectory.created_by_id is None:
+        trajectory.fill_defaults()
+        if trajectory.created_by_id is None and by is not None:
             trajectory.created_by = by
     refusals = _batch_refusals(trajectories)
     if refusals:
@@ -346,7 +335,7 @@ def trajectories_bulk_end(ends, *, by, note="", history=True, today=None, batch_
         refusals += [f"{trajectory} {field}: {message}" for field, message in errors.items()]
         changed.append(trajectory)
         events += _events(trajectory, lifecycle_steps(trajectory.status, trajectory.start_date, end,
-                                                      current=previous), by_id=by.pk, note=note)
+                                                      current=previous), by_id=by.pk if by else None, note=note)
     if refusals:
         raise ValidationError(refusals)
     fields = ["end_date", "outcome", "status", "stop_reason"]

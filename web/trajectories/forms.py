@@ -1,16 +1,23 @@
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from employers.models import Employer, Workplace
-from trajectories.models import Evaluation, Goal, HoursStep, Placement, Trajectory
+from trajectories.models import CareOrganisation, Evaluation, Goal, HoursStep, Placement, Trajectory
 from trajectories.rules import CLOSING_OUTCOMES, NAZORG_CAN_FOLLOW, TrajectoryType
 from web.forms import DateInput, form_helper, polish_choices, row
 
 
 def employers_of(organisation):
     return Employer.objects.of_organisation(organisation).filter(active=True)
+
+
+def care_organisations_of(organisation, keep=None):
+    """The active care organisations, and the one a trajectory already has (`keep`) even if inactive."""
+    queryset = CareOrganisation.objects.of_organisation(organisation)
+    return queryset.filter(Q(active=True) | Q(pk=keep)) if keep else queryset.active()
 
 
 class TrajectoryForm(forms.ModelForm):
@@ -26,18 +33,22 @@ class TrajectoryForm(forms.ModelForm):
 
     class Meta:
         model = Trajectory
-        fields = ["type", "follows", "start_date", "planned_end_date", "description", "care_partner",
-                  "care_partner_name", "care_moments", "next_evaluation_date", "vdab_decided_on", "job_start"]
+        fields = ["type", "follows", "start_date", "planned_end_date", "description", "work_casemanager",
+                  "work_casemanager_name", "care_organisation", "care_moments", "next_evaluation_date",
+                  "vdab_decided_on", "job_start", "weo_signed_on", "vdab_registered_on"]
         widgets = {
             "start_date": DateInput(), "planned_end_date": DateInput(), "next_evaluation_date": DateInput(),
             "vdab_decided_on": DateInput(), "job_start": DateInput(), "extended_to": DateInput(),
+            "weo_signed_on": DateInput(), "vdab_registered_on": DateInput(), "training_start": DateInput(),
+            "training_end": DateInput(),
             "description": forms.Textarea(attrs={"rows": 2}), "care_moments": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["follows"].queryset = client.trajectories.filter(type=TrajectoryType.TWE,
-                                                                     status__in=NAZORG_CAN_FOLLOW)
+        self.fields["follows"].queryset = client.trajectories.exclude(type=TrajectoryType.NAZORG).filter(
+            status__in=NAZORG_CAN_FOLLOW)
+        self.fields["care_organisation"].queryset = care_organisations_of(client.organisation)
         self.fields["employer"].queryset = employers_of(client.organisation)
         polish_choices(self)
         self.helper = form_helper(Layout(
@@ -45,7 +56,10 @@ class TrajectoryForm(forms.ModelForm):
                      "description", "start_now"),
             Fieldset(_("Workplace"), row("employer", "function"), row("hours_per_week", "mentor"),
                      css_class="for-type", data_types="twe werk_zorg ama opleiding"),
-            Fieldset(_("Werk-zorg: care"), "vdab_decided_on", row("care_partner", "care_partner_name"),
+            Fieldset(_("TWE-OCMW"), row("weo_signed_on", "vdab_registered_on"), css_class="for-type",
+                     data_types="twe"),
+            Fieldset(_("Werk-zorg: casemanagers and care"), "vdab_decided_on",
+                     row("work_casemanager", "work_casemanager_name"), "care_organisation",
                      "care_moments", css_class="for-type", data_types="werk_zorg"),
             Fieldset(_("Nazorg"), "job_start", css_class="for-type", data_types="nazorg"),
             Fieldset(_("AMA"), "next_evaluation_date", css_class="for-type", data_types="ama"),
@@ -81,8 +95,10 @@ class TrajectoryEditForm(forms.ModelForm):
 
     class Meta:
         model = Trajectory
-        fields = ["planned_end_date", "description", "vdab_decided_on", "extended_to", "extension_reason",
-                  "care_partner", "care_partner_name", "care_moments", "next_evaluation_date", "job_start", "version"]
+        fields = ["planned_end_date", "description", "weo_signed_on", "vdab_registered_on", "training_name",
+                  "training_start", "training_end", "vdab_decided_on", "extended_to", "extension_reason",
+                  "work_casemanager", "work_casemanager_name", "care_organisation", "care_moments",
+                  "next_evaluation_date", "job_start", "version"]
         widgets = TrajectoryForm.Meta.widgets
 
     def __init__(self, *args, **kwargs):
@@ -90,8 +106,14 @@ class TrajectoryEditForm(forms.ModelForm):
         polish_choices(self)
         trajectory_type = self.instance.type
         if trajectory_type != TrajectoryType.WERK_ZORG:
-            for name in ("care_partner", "care_partner_name", "care_moments", "vdab_decided_on", "extended_to",
-                         "extension_reason"):
+            for name in ("work_casemanager", "work_casemanager_name", "care_organisation", "care_moments",
+                         "vdab_decided_on", "extended_to", "extension_reason"):
+                del self.fields[name]
+        else:
+            self.fields["care_organisation"].queryset = care_organisations_of(
+                self.instance.client.organisation, keep=self.instance.care_organisation_id)
+        if trajectory_type != TrajectoryType.TWE:
+            for name in ("weo_signed_on", "vdab_registered_on", "training_name", "training_start", "training_end"):
                 del self.fields[name]
         if trajectory_type != TrajectoryType.NAZORG:
             del self.fields["job_start"]

@@ -72,7 +72,7 @@ def trajectory_detail(request, client_pk, pk):
     return _render_detail(request, client, trajectory)
 
 
-CARE_FIELDS = ("care_partner", "care_partner_name", "care_moments")
+CARE_FIELDS = ("care_organisation", "care_moments")
 
 
 def _render_detail(request, client, trajectory, forms=None, status=200):
