@@ -31,6 +31,7 @@ def report_context(organisation, year):
             "flow_chart": charts.monthly_flow(months, year),
             "followed": sum(t["gevolgd"] for t in types), "to_work": sum(
                 figures["trajecten"][code]["uitstroom"][Outcome.WERK] for code in TrajectoryType.values),
+            "left_leefloon": summary["left_leefloon"],
             "employers_active": len(employers), "employers_new": sum(1 for row in employers if row["new"]),
             **dict(zip(("employers", "other_employers"), busiest(employers, 15), strict=True)),
             "made_at": timezone.localtime()}

@@ -12,7 +12,10 @@ dashboard, the region comparison, the PDF, the JSON and any export take their nu
 Version 2 of the JSON adds people, counted once each whatever their number of trajectories
 (`yearly_report_figures`; people_figures says how each is read):
 - personen: gevolgd, naar_werk, leefloners, in_activering;
-- gpmi: ondertekend, vrijgesteld, zonder (these three add up to the leefloners), laattijdig.
+- gpmi: ondertekend, vrijgesteld, zonder (these three add up to the leefloners), laattijdig;
+- leefloon_verlaten (beyond the contract's keys): werk, uitkering, ander: the people whose latest
+  trajectory that ended in Y (with it recorded) left the leefloon, by why. An art. 60 §7
+  employment that ends in unemployment benefit reached its goal, though its outcome is werkloos.
 """
 
 import datetime
@@ -28,7 +31,7 @@ from gpmi.models import Exemption, Gpmi
 from gpmi.selectors import unmet
 from leefloon.models import LeefloonDecision
 from trajectories.models import Placement, Trajectory, TrajectoryEvent
-from trajectories.rules import Outcome, TrajectoryType
+from trajectories.rules import LEFT_LEEFLOON, Outcome, TrajectoryType
 
 
 def year_bounds(year):
@@ -65,7 +68,8 @@ def yearly_summary(trajectories, year, organisation=None):
     CONTRACTS.md figures of `organisation` when given, the average durations, and the monthly flow."""
     sets = year_sets(trajectories, year)
     return {"figures": _figures([organisation], year, sets)[organisation.pk] if organisation else None,
-            "durations": _durations(sets), "months": _monthly_flow(sets)}
+            "durations": _durations(sets), "months": _monthly_flow(sets),
+            "left_leefloon": _left_leefloon(sets, organisation.pk) if organisation else None}
 
 
 def average_durations(trajectories, year):
@@ -75,13 +79,15 @@ def average_durations(trajectories, year):
 
 
 def _rows_of_year(trajectories, year):
-    """The trajectories counting in the year, as (organisation, client, type, start, end, pk, outcome):
+    """The trajectories counting in the year, as (organisation, client, type, start, end, pk, outcome,
+    leefloon_after):
     one read of a few thousand short rows, from which every figure of the year is taken (cheaper
     than one aggregate query per figure, each scanning the organisation's whole history)."""
     first, last = year_bounds(year)
     return list(trajectories.ran().order_by()
                 .filter(Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last)
-                .values_list("client__organisation", "client", "type", "start_date", "end_date", "pk", "outcome"))
+                .values_list("client__organisation", "client", "type", "start_date", "end_date", "pk", "outcome",
+                             "leefloon_after"))
 
 
 @dataclass
@@ -98,6 +104,9 @@ class YearSets:
     ended_in: dict = field(default_factory=lambda: defaultdict(set))  # month: trajectories
     people: dict = field(default_factory=lambda: defaultdict(set))  # organisation: clients, any type
     to_work: dict = field(default_factory=lambda: defaultdict(set))  # organisation: clients, one ended in werk
+    # (organisation, client): (end, pk, leefloon_after) of their latest trajectory ended in the year
+    # that recorded whether the leefloon was left.
+    leefloon_after: dict = field(default_factory=dict)
 
 
 def year_sets(trajectories, year):
@@ -107,7 +116,7 @@ def year_sets(trajectories, year):
 def _sets(rows, year):
     first, last = year_bounds(year)
     sets, latest_end = YearSets(), {}
-    for organisation, client, trajectory_type, start, end, pk, outcome in rows:
+    for organisation, client, trajectory_type, start, end, pk, outcome, leefloon_after in rows:
         sets.followed[organisation, trajectory_type].add(client)
         sets.people[organisation].add(client)
         if start.year == year:
@@ -119,6 +128,9 @@ def _sets(rows, year):
         sets.ended_in[end.month].add(pk)
         if outcome == Outcome.WERK:
             sets.to_work[organisation].add(client)
+        latest = sets.leefloon_after.get((organisation, client))
+        if leefloon_after and (latest is None or (end, pk) > latest[:2]):
+            sets.leefloon_after[organisation, client] = (end, pk, leefloon_after)
         if outcome:
             # A client who ended two of a type in the year counts once, with the later one.
             key = (organisation, client, trajectory_type)
@@ -187,7 +199,18 @@ def people_figures(organisations, year, sets, today=None):
         "gpmi": {"ondertekend": count["ondertekend"], "vrijgesteld": count["vrijgesteld"],
                  "zonder": count["leefloners"] - count["ondertekend"] - count["vrijgesteld"],
                  "laattijdig": count["laattijdig"]},
+        "leefloon_verlaten": _left_leefloon(sets, pk),
     } for pk, count in counts.items()}
+
+
+def _left_leefloon(sets, organisation):
+    """{reason: people} for the reasons that left the leefloon (rules.LEFT_LEEFLOON), each person by
+    their latest trajectory ended in the year that recorded it."""
+    counts = dict.fromkeys(LEFT_LEEFLOON, 0)
+    for (of_organisation, _client), (_end, _pk, after) in sets.leefloon_after.items():
+        if of_organisation == organisation and after in counts:
+            counts[after] += 1
+    return {str(reason): count for reason, count in counts.items()}
 
 
 def _durations(sets):

@@ -77,13 +77,12 @@ def test_an_end_date_before_the_start_is_refused(case):
     assert "01/03/2026" in messages_of(error, "planned_end_date")
 
 
-def test_a_running_twe_has_a_workplace(case):
+def test_a_twe_starts_with_its_screening_before_any_workplace(case):
+    """DOMAIN.md: a workplace is required for the employment phase, not for the screening."""
     twe = register(case, "twe")
-    with pytest.raises(ValidationError) as error:
-        services.trajectory_transition(trajectory=twe, action="start", by=case[1])
-    assert "werkplek" in messages_of(error, "employer")
+    services.trajectory_transition(trajectory=twe, action="start", by=case[1])
     twe.refresh_from_db()
-    assert twe.status == Status.AANGEMELD
+    assert twe.status == Status.LOPEND and twe.twe_phase() == "screening"
 
 
 def test_a_twe_with_its_workplace_starts(case):
@@ -96,7 +95,7 @@ def test_a_twe_with_its_workplace_starts(case):
 def test_at_most_one_running_trajectory_of_a_type(case):
     client, counsellor, employer = case
     first = running_twe(client, counsellor, employer)
-    second = register(case, "twe", placement={"employer": employer, "function": "f", "hours_per_week": 10})
+    second = register(case, "twe", placement={"employer": employer, "function": "f", "hours_per_week": 19})
     with pytest.raises(ValidationError) as error:
         services.trajectory_transition(trajectory=second, action="start", by=counsellor)
     assert first.start_date.strftime("%d/%m/%Y") in messages_of(error, "type")
@@ -125,16 +124,25 @@ def test_the_database_refuses_a_second_start_step(case):
 
 
 class TestNazorg:
-    def test_follows_a_twe(self, case):
-        with pytest.raises(ValidationError) as error:
-            register(case, "nazorg")
-        assert "TWE" in messages_of(error, "follows")
+    def test_stands_on_its_own_when_the_step_before_lies_outside_the_product(self, case):
+        nazorg = register(case, "nazorg", job_start=TODAY - datetime.timedelta(days=10))
+        assert nazorg.follows is None and nazorg.pk
 
-    def test_follows_a_twe_not_another_type(self, case):
+    def test_follows_any_step_into_work_that_ran(self, case):
         training = register(case, "opleiding")
         with pytest.raises(ValidationError) as error:
-            register(case, "nazorg", follows=training)
-        assert "follows" in error.value.message_dict
+            register(case, "nazorg", follows=training)  # only registered: it never ran
+        assert "aangemeld" in messages_of(error, "follows")
+        services.trajectory_transition(trajectory=training, action="start", by=case[1], date=training.start_date)
+        assert register(case, "nazorg", follows=training).follows == training
+
+    def test_does_not_follow_a_nazorg(self, case):
+        first = register(case, "nazorg")
+        services.trajectory_transition(trajectory=first, action="start", by=case[1], date=first.start_date)
+        services.trajectory_transition(trajectory=first, action="close", by=case[1], outcome=Outcome.WERK)
+        with pytest.raises(ValidationError) as error:
+            register(case, "nazorg", follows=first)
+        assert "geen nazorg" in messages_of(error, "follows")
 
     def test_follows_a_twe_of_the_same_client(self, case):
         other = ClientFactory(organisation=case[0].organisation)
@@ -172,7 +180,7 @@ STATUSES = list(Status)
 
 def trajectory_in(case, status):
     """A TWE brought to `status` through the services."""
-    twe = register(case, "twe", placement={"employer": case[2], "function": "f", "hours_per_week": 10})
+    twe = register(case, "twe", placement={"employer": case[2], "function": "f", "hours_per_week": 19})
     path = {Status.AANGEMELD: [], Status.LOPEND: ["start"], Status.OPGESCHORT: ["start", "suspend"],
             Status.AFGEROND: ["start", "close"], Status.STOPGEZET: ["stop"]}[status]
     for action in path:
@@ -312,7 +320,7 @@ def test_goals_make_an_action_plan(case):
 def test_a_placement_at_another_organisations_employer_is_refused(case):
     foreign = EmployerFactory()
     with pytest.raises(ValidationError) as error:
-        register(case, "twe", placement={"employer": foreign, "function": "f", "hours_per_week": 10})
+        register(case, "twe", placement={"employer": foreign, "function": "f", "hours_per_week": 19})
     assert "employer" in error.value.message_dict
     assert not Trajectory.objects.exists()
 
@@ -325,28 +333,28 @@ class TestDatesAlongTheWay:
     def test_starting_later_moves_the_first_workplace_along(self, case):
         registered = TODAY - datetime.timedelta(days=20)
         twe = register(case, "twe", on=registered,
-                       placement={"employer": case[2], "function": "f", "hours_per_week": 10})
+                       placement={"employer": case[2], "function": "f", "hours_per_week": 19})
         started = TODAY - datetime.timedelta(days=5)
         services.trajectory_transition(trajectory=twe, action="start", by=case[1], date=started)
         twe.refresh_from_db()
         assert twe.start_date == started == twe.placements.get().start_date
 
     def test_a_start_before_the_registration_is_refused(self, case):
-        twe = register(case, "twe", on=TODAY, placement={"employer": case[2], "function": "f", "hours_per_week": 10})
+        twe = register(case, "twe", on=TODAY, placement={"employer": case[2], "function": "f", "hours_per_week": 19})
         with pytest.raises(ValidationError) as error:
             services.trajectory_transition(trajectory=twe, action="start", by=case[1],
                                            date=TODAY - datetime.timedelta(days=3))
         assert "date" in error.value.message_dict
 
-    def test_a_twe_resumes_only_with_a_workplace_that_day(self, case):
+    def test_a_twe_resumes_into_its_guidance_after_the_employment(self, case):
         twe = running_twe(*case)
         services.trajectory_transition(trajectory=twe, action="suspend", by=case[1],
                                        date=TODAY - datetime.timedelta(days=10))
         placement = twe.placements.get()
         services.placement_update(placement=placement, end_date=TODAY - datetime.timedelta(days=5))
-        with pytest.raises(ValidationError) as error:
-            services.trajectory_transition(trajectory=twe, action="resume", by=case[1])
-        assert "werkplek" in messages_of(error, "employer")
+        services.trajectory_transition(trajectory=twe, action="resume", by=case[1])
+        twe.refresh_from_db()
+        assert twe.status == Status.LOPEND and twe.twe_phase() == "nabegeleiding"
 
     def test_closing_ends_the_open_workplace_and_records_it(self, case):
         twe = running_twe(*case)

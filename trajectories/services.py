@@ -118,7 +118,8 @@ def _end(trajectory, date, *, outcome, reason):
 EDITABLE_FIELDS = {"planned_end_date", "description", "work_casemanager", "work_casemanager_name",
                    "care_organisation", "care_moments", "weo_signed_on", "vdab_registered_on", "training_name",
                    "training_start", "training_end",
-                   "next_evaluation_date", "vdab_decided_on", "extended_to", "extension_reason", "job_start"}
+                   "next_evaluation_date", "vdab_decided_on", "extended_to", "extension_reason", "job_start",
+                   "leefloon_after"}
 
 
 @transaction.atomic
