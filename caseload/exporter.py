@@ -9,7 +9,11 @@ from openpyxl import Workbook
 from clients import national_number
 from trajectories.models import Placement, Trajectory
 
-from .importer import COLUMNS
+from .importer import COLUMNS, STEP_COLUMNS
+
+# The trajectory's own dates that the format carries since version 2 (an extension, a job start),
+# so an export imports back unchanged.
+EXPORTED = COLUMNS + STEP_COLUMNS
 
 
 def caseload_rows(organisation):
@@ -39,6 +43,8 @@ def caseload_rows(organisation):
             "werkgever": employer.name if employer else "",
             "werkgever_kbo": employer.kbo_display if employer and employer.kbo_number else "",
             "trajectbegeleider": client.counsellor.email if client.counsellor else "",
+            "job_start": trajectory.job_start.isoformat() if trajectory.job_start else "",
+            "verlengd_tot": trajectory.extended_to.isoformat() if trajectory.extended_to else "",
         })
     return rows
 
@@ -59,7 +65,7 @@ def _safe_rows(organisation):
 def as_csv(organisation):
     """UTF-8 with a BOM and ';' (what Belgian spreadsheet programs open directly)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";", lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=EXPORTED, delimiter=";", lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(_safe_rows(organisation))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -69,9 +75,9 @@ def as_xlsx(organisation):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "caseload"
-    sheet.append(COLUMNS)
+    sheet.append(EXPORTED)
     for row in _safe_rows(organisation):
-        sheet.append([row[column] for column in COLUMNS])
+        sheet.append([row[column] for column in EXPORTED])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.data_type = "s"  # text, never a formula

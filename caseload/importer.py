@@ -4,7 +4,14 @@ says what would be created or updated; `apply` writes it all in one transaction 
 operations, and only when no row is invalid.
 
 Format version 2 adds a client's leefloon and GPMI (LEEFLOON_COLUMNS), read per client over its
-rows, and rows without a trajectory. How each column is read: `ClientLeefloon`."""
+rows, and rows without a trajectory. How each column is read: `ClientLeefloon`. It also adds a
+nazorg's job start and a werk-zorgtraject's extension (STEP_COLUMNS).
+
+A row that is impossible or ambiguous is a problem, and then nothing is written; a row that is only
+incomplete (a nazorg whose step lies outside the file and the product, a running TWE without its
+employer, a nazorg without its job start) imports with a warning (Plan.warnings) that says what
+to complete in the case file. The rules of a trajectory are asked of the trajectory a row would
+write (Row.trajectory, Trajectory.value_errors): the same rules and messages as the forms."""
 
 import datetime
 from collections import Counter
@@ -31,16 +38,15 @@ from organisations.models import CASE_FILE_ROLES, User
 from trajectories.models import Placement, Trajectory
 from trajectories.rules import (
     FINAL,
+    NAZORG_CAN_FOLLOW,
     RUNNING,
     Followed,
     Outcome,
     Status,
     TrajectoryType,
-    check_dates,
-    check_follows,
     check_one_running,
-    check_outcome,
     check_running_limit,
+    display_date,
     status_for,
 )
 from trajectories.services import trajectories_bulk_create, trajectories_bulk_end
@@ -53,15 +59,18 @@ COLUMNS = ["rijksregisternummer", "voornaam", "achternaam", "geboortedatum", "po
 # Format version 2: optional; a file without them is read as before.
 LEEFLOON_COLUMNS = ["leefloon_beslissing", "leefloon_einde", "leefloon_verlaten", "gpmi_ondertekend",
                     "gpmi_vrijstelling"]
-ACCEPTED = COLUMNS + LEEFLOON_COLUMNS
+# Also optional, for one type each: a nazorg's job start, a werk-zorgtraject's accepted extension.
+STEP_COLUMNS = ["job_start", "verlengd_tot"]
+ACCEPTED = COLUMNS + LEEFLOON_COLUMNS + STEP_COLUMNS
 REQUIRED = ["rijksregisternummer", "voornaam", "achternaam", "traject_type", "traject_start"]
 # The cells of a trajectory: a row with none of them records a client without one (format version
 # 2); a row with any of them needs the type and the start. A file may leave out all of these
 # columns (a list of clients with their leefloon), or carry at least the type and the start.
-TRAJECTORY_COLUMNS = ["traject_type", "traject_start", "traject_einde", "uitstroom", "werkgever", "werkgever_kbo"]
+TRAJECTORY_COLUMNS = ["traject_type", "traject_start", "traject_einde", "uitstroom", "werkgever", "werkgever_kbo",
+                      *STEP_COLUMNS]
 TRAJECTORY_REQUIRED = ["traject_type", "traject_start"]
 DATE_COLUMNS = ("geboortedatum", "traject_start", "traject_einde", "leefloon_beslissing", "leefloon_einde",
-                "gpmi_ondertekend")
+                "gpmi_ondertekend", "job_start", "verlengd_tot")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 LENGTHS = {"voornaam": 100, "achternaam": 100, "gemeente": 100, "werkgever": 200}
 # A placement needs a function and hours; the import format carries neither, so an imported
@@ -71,7 +80,7 @@ IMPORTED_HOURS = 19
 # Where a rule's message (trajectories.rules, named by model field) shows in the file.
 COLUMN_OF = {"type": "traject_type", "follows": "traject_type", "start_date": "traject_start",
              "end_date": "traject_einde", "planned_end_date": "traject_einde", "outcome": "uitstroom",
-             "stop_reason": "uitstroom"}
+             "stop_reason": "uitstroom", "job_start": "job_start", "extended_to": "verlengd_tot"}
 # Where the messages of the leefloon and GPMI models (by field) show in the file. An imported
 # exemption takes its date from the decision, but its messages belong to its own cell.
 DECISION_COLUMN_OF = {"decided_on": "leefloon_beslissing", "start_date": "leefloon_beslissing",
@@ -120,8 +129,10 @@ class Row:
     leefloon_reason: str = ""  # leefloon_verlaten
     gpmi_signed: datetime.date | None = None  # gpmi_ondertekend
     exemption_ground: str = ""  # gpmi_vrijstelling
+    job_start: datetime.date | None = None  # a nazorg's job start
+    extended_to: datetime.date | None = None  # verlengd_tot: a werk-zorgtraject's accepted extension
     refused: bool = False  # a rule refuses it: never written, still checked against the other rows
-    follows: object = None  # a nazorg's TWE: a stored Trajectory, or the Row of a TWE in the file
+    follows: object = None  # a nazorg's step: a stored Trajectory, or the Row of a step in the file
 
     @property
     def key(self):
@@ -131,6 +142,21 @@ class Row:
     def has_trajectory(self):
         """False for a row of format version 2 that records only a client (and its leefloon and GPMI)."""
         return bool(self.type)
+
+    def status(self, today):
+        return status_for(self.end, self.outcome, self.start, today)
+
+    def trajectory(self, today, **fields):
+        """The trajectory this row writes, unsaved: what the planner asks the rules
+        (Trajectory.value_errors) and what apply_import writes, built in one place. An accepted
+        extension is the new planned end."""
+        trajectory = Trajectory(
+            type=self.type, start_date=self.start, end_date=self.end, outcome=self.outcome,
+            extended_to=self.extended_to, job_start=self.job_start, status=self.status(today),
+            planned_end_date=self.extended_to if self.type == TrajectoryType.WERK_ZORG else None,
+            stop_reason=_("imported") if self.outcome == Outcome.STOPGEZET else "", **fields)
+        trajectory.fill_defaults()
+        return trajectory
 
 
 NEW, ENDED, UNCHANGED, SKIPPED = "nieuw", "beeindigd", "ongewijzigd", "overgeslagen"
@@ -235,9 +261,10 @@ class Planner:
         self.clients = {c.national_number: c for c in Client.objects.of_organisation(organisation)}
         self.counsellors = {email.lower(): pk for pk, email in User.objects.of_organisation(
             organisation).filter(role__in=CASE_FILE_ROLES, is_active=True).values_list("pk", "email")}
-        self.trajectories = {}
-        for trajectory in Trajectory.objects.of_organisation(organisation).select_related("client"):
-            self.trajectories[(trajectory.client.national_number, trajectory.type, trajectory.start_date)] = trajectory
+        # Every stored trajectory (two nazorgs may start on one day), and each by the key a row has.
+        self.stored = list(Trajectory.objects.of_organisation(organisation).select_related("client"))
+        self.trajectories = {(trajectory.client.national_number, trajectory.type, trajectory.start_date): trajectory
+                             for trajectory in self.stored}
 
     def problem(self, row, column, message):
         self.plan.problems.append(Problem(row, column, message))
@@ -261,6 +288,7 @@ class Planner:
             self._check_trajectories()
             if any(column in self.table.header for column in LEEFLOON_COLUMNS):
                 self._check_leefloon()
+        self.plan.warnings.sort(key=lambda warning: warning.row)  # listed by row, as the file reads
         return self.plan
 
     def _check_header(self):
@@ -338,7 +366,8 @@ class Planner:
                   counsellor_id=self.counsellors.get(counsellor_email),
                   decided_on=dates.get("leefloon_beslissing"), leefloon_end=dates.get("leefloon_einde"),
                   leefloon_reason=cells.get("leefloon_verlaten", ""), gpmi_signed=dates.get("gpmi_ondertekend"),
-                  exemption_ground=cells.get("gpmi_vrijstelling", ""))
+                  exemption_ground=cells.get("gpmi_vrijstelling", ""), job_start=dates.get("job_start"),
+                  extended_to=dates.get("verlengd_tot"))
         self._check_rules(row)
         if not row.decided_on:
             for column in ("leefloon_einde", "leefloon_verlaten"):
@@ -371,24 +400,35 @@ class Planner:
         row.refused = row.refused or bool(errors)
 
     def _check_rules(self, row):
-        """The rules of one trajectory (trajectories.rules), and what only a file can get wrong: a
-        birth date that contradicts the national number, a running TWE without its workplace, a
-        werk-zorgtraject said to run past its 18 months."""
+        """What only a file can get wrong: a birth date that contradicts the national number. The
+        rules of the trajectory itself are asked in _check_trajectories, with what it follows."""
         encoded = national_number.birth_date_of(row.national_number)
         if row.birth_date and encoded and row.birth_date != encoded:
             self.problem(row.number, "geboortedatum", _("does not agree with the national number (%(date)s)") % {
                 "date": encoded.strftime("%d/%m/%Y")})
             row.refused = True
-        if not row.has_trajectory:
-            return
-        status = status_for(row.end, row.outcome, row.start, self.today)
-        self.refuse(row, {**check_dates(row.type, row.start, row.end),
-                          **check_outcome(status, row.end, row.outcome, _("imported"))})
-        if row.type == TrajectoryType.TWE and status in RUNNING and not (row.employer_name or row.employer_kbo):
-            self.problem(row.number, "werkgever", _("a running TWE has a workplace: name the employer"))
-            row.refused = True
+
+    def _check_values(self, row, followed=None, extended_to=None):
+        """The rules of one trajectory over the row's values, asked of the trajectory it would write
+        (Trajectory.value_errors, the rules every writer asks), and what only a file can say: a
+        werk-zorgtraject still running past its 18 months (or its extension). `extended_to`: a
+        stored trajectory's extension, when the row gives none."""
+        trajectory = row.trajectory(self.today)
+        trajectory.extended_to = row.extended_to or extended_to
+        self.refuse(row, trajectory.value_errors(followed))
         if not row.end:
-            self.refuse(row, check_running_limit(row.type, row.start, self.today))
+            self.refuse(row, check_running_limit(row.type, row.start, self.today, trajectory.extended_to))
+
+    def _warn_incomplete(self, row, status):
+        """What a new trajectory lacks that the case file completes: it imports, with a warning."""
+        if row.type == TrajectoryType.TWE and status in RUNNING and not (row.employer_name or row.employer_kbo):
+            self.warning(row.number, "werkgever", _(
+                "a running TWE without an employer: imported in its screening; fill in the employer (the "
+                "workplace) in the case file"))
+        if row.type == TrajectoryType.NAZORG and not row.job_start:
+            self.warning(row.number, "job_start", _(
+                "a nazorg without the day the job started: the check-ins count from the start of the nazorg "
+                "until the job start is filled in in the case file"))
 
     def _check_person(self, row, names):
         """The same national number is one person: names agree across rows and with the file."""
@@ -426,15 +466,17 @@ class Planner:
     def _check_trajectories(self):
         """The rules between trajectories, over the file and what is stored: one running trajectory
         of a type per client, and what a nazorg follows. Everything but nazorg first, so a nazorg
-        finds its TWE wherever it stands in the file; a refused row is never counted as there."""
-        plan, running, twes = self.plan, {}, {}
-        nazorgs = Counter(trajectory.follows_id for trajectory in self.trajectories.values()
+        finds its step wherever it stands in the file; a refused row is never counted as there."""
+        plan, running, steps = self.plan, {}, {}
+        nazorgs = Counter(trajectory.follows_id for trajectory in self.stored
                           if trajectory.type == TrajectoryType.NAZORG and trajectory.status != Status.STOPGEZET)
-        for (number, trajectory_type, start), trajectory in self.trajectories.items():
+        for trajectory in self.stored:
+            number, start = trajectory.client.national_number, trajectory.start_date
             if trajectory.status in RUNNING:
-                running[(number, trajectory_type)] = start
-            if trajectory_type == TrajectoryType.TWE:
-                twes.setdefault(number, []).append(_Twe(start, trajectory.status, nazorgs[trajectory.pk], trajectory))
+                running[(number, trajectory.type)] = start
+            if trajectory.type != TrajectoryType.NAZORG:
+                steps.setdefault(number, []).append(
+                    _Step(trajectory.type, start, trajectory.status, nazorgs[trajectory.pk], trajectory))
         seen = {}
         for row in sorted(plan.rows, key=lambda row: row.type == TrajectoryType.NAZORG):
             if not row.has_trajectory:
@@ -450,36 +492,52 @@ class Planner:
             seen[row.key] = row
             existing = self.trajectories.get(row.key)
             if existing is not None:
+                self._check_values(row, extended_to=existing.extended_to)
                 if not row.refused:
-                    self._check_stored(row, existing, twes)
+                    self._check_stored(row, existing, steps)
                 continue
             before = len(plan.problems)
-            status = status_for(row.end, row.outcome, row.start, self.today)
-            twe = None
-            if row.type == TrajectoryType.NAZORG:
-                twe = _twe_before(twes.get(row.national_number, []), row.start)
-                if twe is None:
-                    self.problem(row.number, "traject_type",
-                                 _("a nazorg follows a TWE: this client has none before it"))
-                else:
-                    self.refuse(row, check_follows(row.type, row.start, row.national_number, Followed(
-                        type=TrajectoryType.TWE, status=twe.status, start=twe.start, client=row.national_number,
-                        nazorgs=twe.nazorgs), status))
+            status = row.status(self.today)
+            step = self._step_before(row, status, steps.get(row.national_number, []))
+            # The planner chose a step of the same client; the unsaved trajectory has no client yet.
+            self._check_values(row, step and Followed(type=step.type, status=step.status, start=step.start,
+                                                      client=None, nazorgs=step.nazorgs))
             if status in RUNNING:
                 self.refuse(row, check_one_running(row.type, running.get((row.national_number, row.type))))
             if row.refused or len(plan.problems) > before:
                 continue
             plan.new_trajectories.append(row)
+            self._warn_incomplete(row, status)
             if status in RUNNING:
                 running[(row.national_number, row.type)] = row.start
-            if row.type == TrajectoryType.TWE:
-                twes.setdefault(row.national_number, []).append(_Twe(row.start, status, 0, row))
-            if twe is not None:
-                row.follows = twe.trajectory
-                twe.nazorgs += status != Status.STOPGEZET
+            if row.type != TrajectoryType.NAZORG:
+                steps.setdefault(row.national_number, []).append(_Step(row.type, row.start, status, 0, row))
+            if step is not None:
+                row.follows = step.trajectory
+                step.nazorgs += status != Status.STOPGEZET
         plan.new_clients = sorted({row.national_number for row in plan.rows} - set(self.clients))
 
-    def _check_stored(self, row, existing, twes):
+    def _step_before(self, row, status, steps):
+        """The step a new nazorg follows: the client's latest step before it that ran. Without one
+        (history outside the file and the product), or when that step already has a nazorg, the
+        nazorg imports on its own, with a warning: the counsellor links it in the case file when
+        needed. Neither is ambiguous enough to refuse the row."""
+        if row.type != TrajectoryType.NAZORG:
+            return None
+        step = _step_before(steps, row.start)
+        if step is None:
+            self.warning(row.number, "traject_type", _(
+                "no earlier step of this client that ran, in the file or in the case file: the nazorg is "
+                "imported on its own"))
+            return None
+        if step.nazorgs and status != Status.STOPGEZET:
+            self.warning(row.number, "traject_type", _(
+                "the step before it (%(type)s of %(start)s) already has a nazorg: this nazorg is imported on "
+                "its own") % {"type": TrajectoryType(step.type).label, "start": display_date(step.start)})
+            return None
+        return step
+
+    def _check_stored(self, row, existing, steps):
         """A row of a trajectory that is stored: unchanged, or closed now (a file never reopens or
         rewrites what was closed in the case file)."""
         plan = self.plan
@@ -494,9 +552,9 @@ class Planner:
             plan.unchanged += 1
         else:
             plan.updated_trajectories.append((existing, row))
-            for twe in twes.get(row.national_number, []):
-                if twe.trajectory is existing:  # a nazorg in the file follows the TWE as the file leaves it
-                    twe.status = status_for(row.end, row.outcome, row.start, self.today)
+            for step in steps.get(row.national_number, []):
+                if step.trajectory is existing:  # a nazorg in the file follows the step as the file leaves it
+                    step.status = row.status(self.today)
 
     def _check_leefloon(self):
         """The leefloon and GPMI columns (format version 2), per client over its rows, checked by the
@@ -624,18 +682,21 @@ def _shown(value):
 
 
 @dataclass
-class _Twe:
-    """A TWE a nazorg of the file may follow: stored, or a row of the file."""
+class _Step:
+    """A step a nazorg of the file may follow (any type but a nazorg): stored, or a row of the file."""
 
+    type: str
     start: datetime.date
     status: str
     nazorgs: int  # nazorgs that follow it and were not stopped
     trajectory: object  # the stored Trajectory, or the Row
 
 
-def _twe_before(twes, start):
-    """A nazorg follows the client's latest TWE that started on or before it."""
-    return max((twe for twe in twes if twe.start <= start), key=lambda twe: twe.start, default=None)
+def _step_before(steps, start):
+    """A nazorg follows the client's latest step that ran (running or closed) and started on or
+    before it; of two that started the same day, the TWE (the usual step into work)."""
+    return max((step for step in steps if step.start <= start and step.status in NAZORG_CAN_FOLLOW),
+               key=lambda step: (step.start, step.type == TrajectoryType.TWE), default=None)
 
 
 def plan_import(organisation, content, filename="", today=None):
@@ -644,9 +705,10 @@ def plan_import(organisation, content, filename="", today=None):
 
 
 @transaction.atomic
-def apply_import(plan, *, by):
+def apply_import(plan, *, by=None):
     """Write a valid plan: clients, employers, trajectories with their steps and workplaces, in
-    one transaction and with bulk operations."""
+    one transaction and with bulk operations. `by`: who is recorded as the writer; None for an
+    organisation that has no users yet (its history, steps and trajectories then name nobody)."""
     if not plan.valid:
         raise ValueError("An invalid plan is never written.")
     organisation = plan.organisation
@@ -706,12 +768,10 @@ def _employers(organisation, rows, by):
 
 def _create_trajectories(plan, clients, find_employer, by):
     """The new trajectories through the bulk service (their lifecycle steps, a nazorg linked to the
-    TWE the planner checked it against), then their workplaces."""
+    step the planner checked it against), then their workplaces."""
     made = {}
     for row in plan.new_trajectories:
-        made[row.key] = Trajectory(
-            client=clients[row.national_number], type=row.type, start_date=row.start, end_date=row.end,
-            outcome=row.outcome, created_by=by, stop_reason=_("imported") if row.outcome == Outcome.STOPGEZET else "")
+        made[row.key] = row.trajectory(plan.today, client=clients[row.national_number], created_by=by)
     for row in plan.new_trajectories:
         if row.follows is not None:
             made[row.key].follows = made[row.follows.key] if isinstance(row.follows, Row) else row.follows

@@ -5,6 +5,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -26,10 +27,21 @@ from organisations import accounts
 from organisations.models import AccountChangeRequest, AccountEvent, Organisation, Region, Role, User
 from reminders import tasks as reminder_tasks
 from trajectories import services as trajectory_services
-from trajectories.rules import Outcome, TrajectoryType, WorkCasemanager
+from trajectories.models import CareOrganisation
+from trajectories.rules import (
+    ACTIVERINGSTRAJECT_SINCE,
+    NAZORG_CHECK_IN_MONTHS,
+    TWE_MIN_HOURS,
+    Outcome,
+    TrajectoryType,
+    WorkCasemanager,
+    nazorg_default_end,
+    twe_last_day,
+    werk_zorg_last_day,
+)
 
 from .legal import LegalBuilder
-from .volume import VolumeBuilder
+from .volume import VolumeBuilder, leefloon_after
 
 DEMO_PASSWORD = "demo-wachtwoord"
 HANDOVER_NOTE = ("Youssef is met ouderschapsverlof tot eind volgende maand. De afspraken staan in de "
@@ -124,6 +136,36 @@ GOALS_BY_TYPE = {
     TrajectoryType.OPLEIDING: ["Het attest behalen", "Stageplaats vinden"],
     TrajectoryType.AMA: ["Met plezier deelnemen aan de werkpost", "Eén nieuwe taak leren"],
 }
+# Each OCMW's care organisations, the casemanagers Zorg of its activeringstrajecten (name, kind,
+# still offered): the mandated partnership of its region. An inactive one is kept by older trajectories.
+CARE_ORGANISATIONS = {
+    "menen": [("CAW Zuid-West-Vlaanderen", CareOrganisation.Kind.CAW, True),
+              ("CGG Mandel en Leie", CareOrganisation.Kind.CGG, True),
+              ("PZ Heilig Hart Ieper", CareOrganisation.Kind.PSYCHIATRIC, True),
+              ("Sociale dienst CM", CareOrganisation.Kind.MUTUAL, True),
+              ("Sociale dienst Solidaris", CareOrganisation.Kind.MUTUAL, True),
+              ("Dagcentrum De Overstap", CareOrganisation.Kind.OTHER, False)],
+    "wervik": [("CAW Centraal-West-Vlaanderen", CareOrganisation.Kind.CAW, True),
+               ("CGG Largo", CareOrganisation.Kind.CGG, True),
+               ("PZ Heilig Hart Ieper", CareOrganisation.Kind.PSYCHIATRIC, True),
+               ("Sociale dienst Helan", CareOrganisation.Kind.MUTUAL, True),
+               ("CAD Ieper (alcohol en drugs)", CareOrganisation.Kind.OTHER, True)],
+}
+CARE_MOMENTS = {
+    CareOrganisation.Kind.CAW: "Wekelijks gesprek met de begeleider van het CAW.",
+    CareOrganisation.Kind.CGG: "Dinsdagvoormiddag gesprek met de psycholoog van het CGG.",
+    CareOrganisation.Kind.PSYCHIATRIC: "Ambulante opvolging door het PZ, om de twee weken op donderdag.",
+    CareOrganisation.Kind.MUTUAL: "Maandelijks gesprek met de maatschappelijk werker van het ziekenfonds.",
+    CareOrganisation.Kind.OTHER: "Vrijdagnamiddag groepsgesprek in het dagcentrum.",
+}
+WORK_CASEMANAGERS = {
+    "menen": [(WorkCasemanager.VDAB, "Els Vandamme (VDAB Kortrijk)"),
+              (WorkCasemanager.GTB, "Bart Lefever (GTB Kortrijk)")],
+    "wervik": [(WorkCasemanager.VDAB, "Ann Deprez (VDAB Ieper)"), (WorkCasemanager.GTB, "Tom Vanneste (GTB Ieper)")],
+}
+ELSEWHERE = {"menen": "OCMW Kortrijk", "wervik": "OCMW Ieper"}  # where a client arrived from
+TWE_TRAININGS = ["Heftruckchauffeur (VDAB)", "Basisveiligheid VCA (VDAB)", "Hygiëne in de grootkeuken (Syntra)"]
+ONE_DAY = datetime.timedelta(days=1)
 NAZORG_OUTCOMES = [Outcome.WERK] * 46 + [Outcome.OPLEIDING] * 16 + [Outcome.MAATWERK] * 7 + \
     [Outcome.ZELFSTANDIGE] * 2 + [Outcome.WERKLOOS] * 12
 
@@ -145,6 +187,13 @@ def demo_pdf(text):
     body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     return body + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def saved(instance):
+    """Written through the model's own rules (full_clean), as a form would."""
+    instance.full_clean()
+    instance.save()
+    return instance
 
 
 def kbo_number(base):
@@ -173,6 +222,9 @@ class DemoBuilder:
         self.today = timezone.localdate()
         self.logins = []
         self.paths_seen = {}
+        self.care_organisations = {}  # organisation id: [CareOrganisation]
+        self.trainings = 0  # TWEs with a short training
+        self.agreement_missing = False  # one placement at a partner without its agreement recorded
 
     @transaction.atomic
     def build(self):
@@ -209,12 +261,19 @@ class DemoBuilder:
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             Client.objects.filter(organisation=organisation).delete()
             Employer.objects.filter(organisation=organisation).delete()
+            CareOrganisation.objects.filter(organisation=organisation).delete()
             Competence.objects.filter(organisation=organisation).delete()
             Interest.objects.filter(organisation=organisation).delete()
             User.objects.filter(organisation=organisation).delete()
         Competence.objects.bulk_create(Competence(organisation=organisation, name=n) for n in COMPETENCES)
         Interest.objects.bulk_create(Interest(organisation=organisation, name=n) for n in INTERESTS)
+        self.care_organisations[organisation.pk] = [
+            self._care_organisation(organisation, name, kind, active)
+            for name, kind, active in CARE_ORGANISATIONS[slug.removeprefix("demo-")]]
         return organisation
+
+    def _care_organisation(self, organisation, name, kind, active):
+        return saved(CareOrganisation(organisation=organisation, name=name, kind=kind, active=active))
 
     def _staff(self, organisation, *, full):
         slug = organisation.slug.removeprefix("demo-")
@@ -283,7 +342,9 @@ class DemoBuilder:
         if volume:
             VolumeBuilder(random=self.random, faker=self.faker, today=self.today, notes=NOTES,
                           places=PLACES[organisation.slug.removeprefix("demo-")],
-                          organisation=organisation, employers_wanted=max(1, len(volume) // 30)).build(volume)
+                          organisation=organisation, employers_wanted=max(1, len(volume) // 30),
+                          care_organisations=self.care_organisations[organisation.pk],
+                          work_casemanagers=WORK_CASEMANAGERS[organisation.slug.removeprefix("demo-")]).build(volume)
         self._assignments(organisation, clients)
         LegalBuilder(random=self.random, today=self.today).build(clients)
 
@@ -305,18 +366,30 @@ class DemoBuilder:
                               by=User.objects.get(email=f"diensthoofd@{slug}.demo"), note=HANDOVER_NOTE)
 
     def _documents(self, clients):
-        """A signed GPMI contract on each file, and for a TWE its stage agreement: the documents
-        list is not empty on the first visit. Each is a one-page PDF saying it is a demo."""
+        """A signed GPMI contract on each file; for a TWE in or after its employment the art. 60 §7
+        employment contract and, at a partner, the placement agreement; for a werk-zorg its stage
+        agreement: the documents list is not empty on the first visit. Each is a one-page PDF saying
+        it is a demo."""
         for client in clients:
             by = client.counsellor or User.objects.filter(organisation=client.organisation_id).first()
-            trajectory = client.trajectories.filter(type="twe").order_by("-start_date").first()
-            kinds = [("gpmi", None, client.created_at.date())]
-            if trajectory:
-                kinds.append(("stageovereenkomst", trajectory, min(trajectory.start_date, self.today)))
-            for kind, on, date in kinds:
+            documents = [("gpmi", None, client.created_at.date(), "")]
+            for trajectory in client.trajectories.filter(type__in=["twe", "werk_zorg"]).order_by("start_date"):
+                placement = trajectory.placements.select_related("employer").first()
+                if placement is None:
+                    continue
+                if trajectory.type == "werk_zorg":
+                    documents.append(("stageovereenkomst", trajectory, placement.start_date, ""))
+                    continue
+                documents.append(("arbeidsovereenkomst", trajectory, placement.start_date,
+                                  "Arbeidsovereenkomst art. 60 §7 met het OCMW"))
+                if placement.agreement_signed_on:
+                    documents.append(("plaatsingsovereenkomst", trajectory, placement.agreement_signed_on,
+                                      f"Plaatsingsovereenkomst OCMW, {placement.employer} en werknemer"))
+            for kind, on, date, description in documents:
                 name = f"{kind}-{slugify(client.last_name)}.pdf"
-                document_add(client=client, by=by, kind=kind, date=date, trajectory=on,
-                             file=ContentFile(demo_pdf(f"{kind.upper()} {client.full_name} (demo)"), name=name))
+                text = f"{description or kind.upper()} - {client.full_name} (demo)"
+                document_add(client=client, by=by, kind=kind, date=date, trajectory=on, description=description,
+                             file=ContentFile(demo_pdf(text), name=name))
 
     def _national_number(self, numbers):
         """Faker's nl_BE national number of someone of working age (18-60), once per OCMW."""
@@ -336,7 +409,8 @@ class DemoBuilder:
             organisation=organisation, national_number=number, birth_date=nn.get_birth_date(number),
             first_name=first_name, last_name=self.faker.last_name(),
             street_address=self.faker.street_address(), postcode=postcode, municipality=municipality,
-            phone=self.faker.phone_number(), email=f"{first_name.lower()}.{self.random.randrange(100, 999)}@example.be",
+            phone=self.faker.phone_number(),
+            email=f"{slugify(first_name)}.{self.random.randrange(100, 999)}@example.be",
             leefloon_category=self.random.choice(Client.LeefloonCategory.values),
             status=self.random.choices(Client.Status.values, weights=[2, 7, 1])[0],
             counsellor=self.random.choice(counsellors),
@@ -387,20 +461,20 @@ class DemoBuilder:
                                 postcode=postcode, municipality=municipality,
                                 kbo_number=kbo_number(4000000 + 1000 * index + len(organisation.slug))
                                 if kind == Employer.Kind.PARTNER else "")
-            employer.full_clean()
-            employer.save()
+            saved(employer)
             employer.functions = functions
             employers.append(employer)
             employer.workplace_by_function = self._workplaces(employer, functions, sector)
-            ContactPerson.objects.create(employer=employer, name=self.faker.name(), role="zaakvoerder",
-                                         phone=self.faker.phone_number(),
-                                         email=f"info@{slugify(name)[:20]}.example.be")
+            saved(ContactPerson(employer=employer, name=self.faker.name(), role="zaakvoerder",
+                                phone=self.faker.phone_number(),
+                                email=f"info@{slugify(name)[:20].strip('-')}.example.be"))
             if kind == Employer.Kind.PARTNER:
                 ends_soon = index == 0  # one agreement ends within 60 days (reminder rule 7)
-                Agreement.objects.create(
+                saved(Agreement(
                     employer=employer, start_date=self.today - datetime.timedelta(days=700 - 50 * index),
                     end_date=self.today + datetime.timedelta(days=45 if ends_soon else 400 + 30 * index),
-                    note="Samenwerking TWE art. 61")
+                    note="Werkplekken voor TWE-OCMW: de werknemer blijft in dienst van het OCMW (art. 60 §7), "
+                         "met een plaatsingsovereenkomst per tewerkstelling."))
         return employers
 
     def _workplaces(self, employer, functions, sector):
@@ -409,10 +483,10 @@ class DemoBuilder:
         workplaces = {}
         for function in functions:
             required, useful = FUNCTION_COMPETENCES[function]
-            workplace = Workplace.objects.create(
+            workplace = saved(Workplace(
                 employer=employer, function=function, hours_per_week=self.random.choice([12, 16, 19, 24, 30, 38]),
                 postcode=employer.postcode, municipality=employer.municipality,
-                capacity=self.random.randint(1, 3), is_open=self.random.random() < 0.8)
+                capacity=self.random.randint(1, 3), is_open=self.random.random() < 0.8))
             workplace.required_competences.set([competences[name] for name in required])
             workplace.useful_competences.set([competences[name] for name in useful])
             workplace.interests.set([interests[SECTOR_INTERESTS[sector]]])
@@ -423,6 +497,7 @@ class DemoBuilder:
         return self.today - datetime.timedelta(days=self.random.randint(low, high))
 
     def _placement(self, employers, client, kind=None):
+        """A workplace of a werk-zorg or an AMA, within the client's draagkracht."""
         candidates = [e for e in employers if kind is None or e.kind == kind]
         employer = self.random.choice(candidates)
         hours = min(client.draagkracht_hours or 19, self.random.choice([19, 24, 30, 38]))
@@ -433,7 +508,7 @@ class DemoBuilder:
     def _trajectory(self, client, type, start, steps=(), placement=None, prepare=None, **fields):
         """Register a trajectory, give it its action plan (and whatever `prepare` adds), then walk
         it through `steps` [(action, date, options)], all via the services, so the demo obeys
-        every rule the product enforces."""
+        every rule the product enforces. Closing or stopping records whether the leefloon was left."""
         by = client.counsellor
         trajectory = trajectory_services.trajectory_register(client=client, by=by, type=type, start_date=start,
                                                              placement=placement, **fields)
@@ -442,6 +517,9 @@ class DemoBuilder:
         if prepare:
             prepare(trajectory)
         for action, date, options in steps:
+            if action in ("close", "stop"):
+                options = {"leefloon_after": leefloon_after(type, options.get("outcome", Outcome.STOPGEZET), date,
+                                                            today=self.today, random=self.random), **options}
             trajectory_services.trajectory_transition(trajectory=trajectory, action=action, by=by, date=date,
                                                       **options)
         if trajectory.is_final:
@@ -449,65 +527,216 @@ class DemoBuilder:
                 trajectory_services.goal_set_state(goal=goal, state=self.random.choice(["bereikt", "niet_bereikt"]))
         return trajectory
 
-    ACTIVE_PATHS = ["twe_running", "twe_ending", "twe_paused", "nazorg_running", "werk_zorg", "ama", "opleiding",
-                    "nazorg_closed", "twe_stopped"]
-    CLOSED_PATHS = ["nazorg_closed", "werk_zorg_stopped", "opleiding_closed"]
+    # The paths a client walks, by the status of the file. The first clients of each OCMW walk them
+    # in this order, so each demo OCMW shows every type, status and TWE phase; later clients draw from
+    # the paths that may repeat (not ONCE: a werk-zorg extended beyond 18 months is the exception it
+    # is, and one client per OCMW arrived from another OCMW with a job).
+    ACTIVE_PATHS = ["twe_employment", "twe_ending", "twe_screening", "nazorg_running", "werk_zorg", "twe_weo", "ama",
+                    "twe_after", "werk_zorg_extended", "opleiding", "twe_paused", "nazorg_alone",
+                    "nazorg_after_werk_zorg", "nazorg_closed", "twe_stopped", "nazorg_after_opleiding"]
+    CLOSED_PATHS = ["twe_unemployed", "nazorg_closed", "werk_zorg_stopped", "werk_zorg_old", "opleiding_closed"]
+    ONCE = {"werk_zorg_extended", "nazorg_alone"}
 
     def _trajectories(self, client, employers):
-        """One of the usual paths, by the client's status (DOMAIN.md: voortraject -> TWE -> nazorg).
-        The first clients walk every path once, so the demo always shows every type and status."""
+        """One of the usual paths, by the client's status (DOMAIN.md: voortraject -> TWE -> nazorg)."""
         if client.status == Client.Status.INTAKE:
             self.intake_seen = getattr(self, "intake_seen", 0) + 1
             if self.intake_seen == 1 or self.random.random() < 0.6:
                 self._trajectory(client, TrajectoryType.VOORTRAJECT, self.today + datetime.timedelta(days=14))
             return
         paths = self.ACTIVE_PATHS if client.status == Client.Status.ACTIVE else self.CLOSED_PATHS
-        seen = self.paths_seen.setdefault(client.status, 0)
-        self.paths_seen[client.status] = seen + 1
-        path = paths[seen] if seen < len(paths) else self.random.choice(paths)
+        key = (client.organisation_id, client.status)
+        seen = self.paths_seen.setdefault(key, 0)
+        self.paths_seen[key] = seen + 1
+        path = paths[seen] if seen < len(paths) else self.random.choice([p for p in paths if p not in self.ONCE])
         getattr(self, f"_path_{path}")(client, employers)
 
-    def _twe(self, client, employers, start, steps=(), months=12):
-        return self._trajectory(client, TrajectoryType.TWE, start, [("start", start, {}), *steps],
-                                placement=self._placement(employers, client),
-                                planned_end_date=start + datetime.timedelta(days=30 * months))
+    # TWE-OCMW
 
-    def _path_twe_running(self, client, employers):
+    def _twe(self, client, employers, start, steps=(), *, weo=None, work=None, work_end=None, planned_end=None,
+             own_service=None, agreement=True, training=False, description=""):
+        """A TWE-OCMW through its phases (DOMAIN.md): the screening from `start`, guidance from the WEO
+        signed on `weo`, the art. 60 §7 employment from `work` (until `work_end`, else until the TWE
+        ends), then guidance until its planned end, within 2 years of the WEO. At a partner the worker
+        stays employed by the OCMW: the placement agreement is signed a few days before the work
+        starts. Some are registered in VDAB's partner portal; `training`: a short one inside it."""
+        self._fit_for_twe(client)
+        fields = {"weo_signed_on": weo, "description": description}
+        if weo:
+            fields["planned_end_date"] = planned_end or min(weo + relativedelta(months=12) - ONE_DAY,
+                                                            twe_last_day(weo))
+        registered = start + datetime.timedelta(days=self.random.randint(0, 10))
+        if self.random.random() < 0.4 and registered <= self.today:
+            fields["vdab_registered_on"] = registered
+        if training:
+            training_start = weo + datetime.timedelta(days=self.random.randint(3, 10))
+            fields.update(training_name=self.random.choice(TWE_TRAININGS), training_start=training_start,
+                          training_end=training_start + datetime.timedelta(days=self.random.randint(35, 75)))
+        placement = None
+        if work:
+            at_partner = self.random.random() < 0.75 if own_service is None else not own_service
+            options = [(employer, function) for employer in employers
+                       if (employer.kind == Employer.Kind.PARTNER) == at_partner for function in employer.functions]
+            half_time = [(employer, function) for employer, function in options
+                         if employer.workplace_by_function[function].hours_per_week >= TWE_MIN_HOURS]
+            employer, function = self.random.choice(half_time or options)
+            workplace = employer.workplace_by_function[function]
+            placement = {"employer": employer, "workplace": workplace, "function": function, "start_date": work,
+                         "end_date": work_end, "mentor": self.faker.name(),
+                         "hours_per_week": max(TWE_MIN_HOURS, min(workplace.hours_per_week, client.draagkracht_hours))}
+            if at_partner and agreement:
+                signed = work - datetime.timedelta(days=self.random.randint(1, 10))
+                placement["agreement_signed_on"] = max(start, signed)
+        return self._trajectory(client, TrajectoryType.TWE, start, [("start", start, {}), *steps],
+                                placement=placement, **fields)
+
+    def _fit_for_twe(self, client):
+        """A TWE is at least half-time on the work floor: its client's draagkracht grew to 19 hours
+        or more first (the voortraject's work)."""
+        if (client.draagkracht_hours or 0) < TWE_MIN_HOURS:
+            client.draagkracht_hours = self.random.choice([19, 24])
+            client.full_clean()
+            client.save()
+
+    def _weo_after_screening(self, start):
+        """The WEO, signed after a screening of one to four weeks."""
+        return start + datetime.timedelta(days=self.random.randint(7, 28))
+
+    def _employment_from(self, weo):
+        return weo + datetime.timedelta(days=self.random.randint(0, 14))
+
+    def _path_twe_employment(self, client, employers):
+        """A voortraject, then a TWE now in its art. 60 §7 employment."""
         pre = self._days_ago(330, 420)
         self._trajectory(client, TrajectoryType.VOORTRAJECT, pre, [
             ("start", pre, {}), ("close", pre + datetime.timedelta(days=60), {"outcome": Outcome.OPLEIDING})])
-        self._twe(client, employers, self._days_ago(60, 250))
+        start = self._days_ago(60, 250)
+        weo = self._weo_after_screening(start)
+        self._twe(client, employers, start, weo=weo, work=self._employment_from(weo))
 
     def _path_twe_ending(self, client, employers):
         start = self._days_ago(340, 355)
-        twe = self._twe(client, employers, start)
-        trajectory_services.trajectory_update(
-            trajectory=twe, planned_end_date=self.today + datetime.timedelta(days=self.random.randint(5, 25)))
+        weo = self._weo_after_screening(start)
+        self._twe(client, employers, start, weo=weo, work=self._employment_from(weo),
+                  planned_end=self.today + datetime.timedelta(days=self.random.randint(5, 25)))
+
+    def _path_twe_screening(self, client, employers):
+        self._twe(client, employers, self._days_ago(3, 20),
+                  description="Screening: sterktes, interesses en draagkracht in kaart brengen; "
+                              "een passende werkplek wordt gezocht.")
+
+    def _path_twe_weo(self, client, employers):
+        """The WEO is signed, the workplace not found yet; one or two in the demo start with a short
+        training."""
+        start = self._days_ago(35, 70)
+        training = self.trainings < 2
+        self.trainings += training
+        self._twe(client, employers, start, weo=self._weo_after_screening(start), training=training,
+                  description="WEO getekend; een werkplek bij een partner wordt voorbereid.")
+
+    def _path_twe_after(self, client, employers):
+        """The art. 60 §7 employment ended lately; guidance after it until the TWE ends."""
+        work_end = self._days_ago(10, 60)
+        work = work_end - datetime.timedelta(days=self.random.randint(270, 365))
+        weo = work - datetime.timedelta(days=self.random.randint(0, 14))
+        start = weo - datetime.timedelta(days=self.random.randint(7, 28))
+        self._twe(client, employers, start, weo=weo, work=work, work_end=work_end,
+                  planned_end=min(twe_last_day(weo), work_end + datetime.timedelta(days=self.random.randint(90, 150))),
+                  description="Nabegeleiding na de tewerkstelling art. 60 §7: solliciteren met de jobcoach; "
+                              "de aanvraag voor een werkloosheidsuitkering loopt.")
 
     def _path_twe_paused(self, client, employers):
-        start = self._days_ago(120, 200)
+        """Paused for illness during the employment; the first one in the demo works at a partner
+        whose placement agreement was never recorded (the page asks for it)."""
+        start = self._days_ago(150, 220)
+        weo = self._weo_after_screening(start)
+        missing = not self.agreement_missing
+        self.agreement_missing = True
         self._twe(client, employers, start, [("suspend", start + datetime.timedelta(days=60),
-                                              {"note": "Ziekte; hervatting voorzien na controle."})])
+                                              {"note": "Ziekte; hervatting voorzien na controle."})],
+                  weo=weo, work=self._employment_from(weo), own_service=False if missing else None,
+                  agreement=not missing)
+
+    def _path_twe_stopped(self, client, employers):
+        start = self._days_ago(150, 250)
+        self._twe(client, employers, start, [("stop", start + datetime.timedelta(days=40),
+                                              {"reason": "Haakte af na de WEO: kwam niet meer naar de afspraken."})],
+                  weo=self._weo_after_screening(start))
+
+    def _path_twe_unemployed(self, client, employers):
+        """A TWE that reached the art. 60 §7 goal: after a year of employment the right to
+        unemployment benefit opened and the leefloon stopped."""
+        work_end = self._days_ago(150, 400)
+        work = work_end - datetime.timedelta(days=self.random.randint(365, 450))
+        weo = work - datetime.timedelta(days=self.random.randint(0, 14))
+        start = weo - datetime.timedelta(days=self.random.randint(7, 28))
+        end = work_end + datetime.timedelta(days=self.random.randint(30, 60))
+        self._twe(client, employers, start, [("close", end, {
+            "outcome": Outcome.WERKLOOS,
+            "note": "Tewerkstelling art. 60 §7 volbracht: recht op werkloosheidsuitkering geopend."})],
+            weo=weo, work=work, work_end=work_end, planned_end=end)
+
+    # Nazorg: after a TWE, a werk-zorg or a training, or on its own
+
+    def _nazorg(self, client, start, job_start, follows=None, description=""):
+        """A nazorg whose check-ins count from the job start; it ends after the last one (six months)."""
+        end = max(nazorg_default_end(start), job_start + relativedelta(months=NAZORG_CHECK_IN_MONTHS[-1]))
+        steps = [("start", start, {})]
+        if end < self.today:
+            steps.append(("close", end, {"outcome": self.random.choice(NAZORG_OUTCOMES)}))
+        return self._trajectory(client, TrajectoryType.NAZORG, start, steps, follows=follows, job_start=job_start,
+                                planned_end_date=end, description=description)
 
     def _path_nazorg_running(self, client, employers):
         start = self._days_ago(400, 500)
+        weo = self._weo_after_screening(start)
         end = start + datetime.timedelta(days=360)
-        twe = self._twe(client, employers, start, [("close", end, {"outcome": Outcome.WERK})])
-        self._trajectory(client, TrajectoryType.NAZORG, end - datetime.timedelta(days=14),
-                         [("start", end - datetime.timedelta(days=14), {})], follows=twe,
-                         planned_end_date=end + datetime.timedelta(days=170))
+        twe = self._twe(client, employers, start, [("close", end, {"outcome": Outcome.WERK})],
+                        weo=weo, work=self._employment_from(weo), planned_end=end)
+        self._nazorg(client, end - datetime.timedelta(days=14),
+                     end + datetime.timedelta(days=self.random.randint(1, 7)), follows=twe)
 
     def _path_nazorg_closed(self, client, employers):
         start = self._days_ago(600, 900)
+        weo = self._weo_after_screening(start)
         end = start + datetime.timedelta(days=360)
-        twe = self._twe(client, employers, start, [("close", end, {"outcome": Outcome.WERK})])
-        nazorg_start = end - datetime.timedelta(days=10)
-        self._trajectory(client, TrajectoryType.NAZORG, nazorg_start, [
-            ("start", nazorg_start, {}),
-            ("close", nazorg_start + datetime.timedelta(days=180), {"outcome": self.random.choice(NAZORG_OUTCOMES)}),
-        ], follows=twe)
+        twe = self._twe(client, employers, start, [("close", end, {"outcome": Outcome.WERK})],
+                        weo=weo, work=self._employment_from(weo), planned_end=end)
+        self._nazorg(client, end - datetime.timedelta(days=10),
+                     end + datetime.timedelta(days=self.random.randint(1, 10)), follows=twe)
+
+    def _path_nazorg_after_werk_zorg(self, client, employers):
+        start = self._days_ago(420, 520)
+        end = start + datetime.timedelta(days=self.random.randint(300, 360))
+        werk_zorg = self._werk_zorg(client, employers, start, [
+            ("close", end, {"outcome": self.random.choice([Outcome.MAATWERK, Outcome.WERK])})])
+        self._nazorg(client, end - datetime.timedelta(days=self.random.randint(0, 10)),
+                     end + datetime.timedelta(days=self.random.randint(1, 10)), follows=werk_zorg,
+                     description="Aan de slag na het werk-zorgtraject; de casemanager Zorg blijft betrokken.")
+
+    def _path_nazorg_after_opleiding(self, client, employers):
+        start = self._days_ago(250, 350)
+        end = start + datetime.timedelta(days=self.random.randint(120, 200))
+        training = self._trajectory(client, TrajectoryType.OPLEIDING, start, [
+            ("start", start, {}), ("close", end, {"outcome": Outcome.WERK})],
+            planned_end_date=end, description="Opleiding magazijnier bij VDAB.")
+        self._nazorg(client, end - datetime.timedelta(days=self.random.randint(0, 5)),
+                     end + datetime.timedelta(days=self.random.randint(7, 21)), follows=training)
+
+    def _path_nazorg_alone(self, client, employers):
+        """A client who arrived from another OCMW with a job: the step before lies outside the product."""
+        job_start = self._days_ago(20, 100)
+        elsewhere = ELSEWHERE[client.organisation.slug.removeprefix("demo-")]
+        self._nazorg(client, job_start + datetime.timedelta(days=self.random.randint(0, 14)), job_start,
+                     description=f"Verhuisd uit {elsewhere}, waar de TWE afliep met een job; "
+                                 "de nazorg loopt hier verder.")
+
+    # Werk-zorg (activeringstraject)
 
     def _werk_zorg(self, client, employers, start, steps=()):
+        """Referred from 1 July 2023: VDAB's activeringstraject, decided before its start, planned for 3
+        to 18 months, with a casemanager Werk (VDAB or GTB) and Zorg (the OCMW's care organisations).
+        Referred before: the 2014 decree, its care partner then (perhaps no longer offered)."""
         draagkracht = client.draagkracht_hours or 8
         last_day = min([self.today, *(date for _action, date, _options in steps)])
 
@@ -519,20 +748,53 @@ class DemoBuilder:
                     trajectory_services.hours_step_add(trajectory=trajectory, from_date=step_date,
                                                        hours_per_week=hours)
 
+        care_organisations = self.care_organisations[client.organisation_id]
+        if start >= ACTIVERINGSTRAJECT_SINCE:
+            work, name = self.random.choice(WORK_CASEMANAGERS[client.organisation.slug.removeprefix("demo-")])
+            care = self.random.choice([c for c in care_organisations if c.active])
+            fields = {"vdab_decided_on": start - datetime.timedelta(days=self.random.randint(7, 30)),
+                      "work_casemanager": work, "work_casemanager_name": name,
+                      "planned_end_date": self._werk_zorg_planned_end(start, last_day)}
+        else:
+            care = next((c for c in care_organisations if not c.active), care_organisations[0])
+            fields = {}
         return self._trajectory(
             client, TrajectoryType.WERK_ZORG, start, [("start", start, {}), *steps],
             placement={**self._placement(employers, client), "hours_per_week": 8}, prepare=hours_schedule,
-            planned_end_date=start + datetime.timedelta(days=500),
-            work_casemanager=WorkCasemanager.VDAB,
-            care_moments="Dinsdagvoormiddag gesprek met de psycholoog.")
+            care_organisation=care, care_moments=CARE_MOMENTS[care.kind], **fields)
+
+    def _werk_zorg_planned_end(self, start, needed):
+        """Planned for 6, 9, 12 or 18 months, long enough to reach `needed` (else the 18)."""
+        ends = [min(start + relativedelta(months=months) - ONE_DAY, werk_zorg_last_day(start))
+                for months in (6, 9, 12, 18)]
+        return self.random.choice([end for end in ends if end >= needed][:2] or ends[-1:])
 
     def _path_werk_zorg(self, client, employers):
         self._werk_zorg(client, employers, self._days_ago(100, 480))
+
+    def _path_werk_zorg_extended(self, client, employers):
+        """Past its 18 months, extended in exception by three months: its 15- and 17-month reminders
+        moved along (3 and 1 months before the new end; the first is due)."""
+        start = self._days_ago(550, 600)
+        werk_zorg = self._werk_zorg(client, employers, start)
+        extended = werk_zorg_last_day(start) + relativedelta(months=3)
+        trajectory_services.trajectory_update(
+            trajectory=werk_zorg, extended_to=extended, planned_end_date=extended,
+            extension_reason="Opname van zes weken in het psychiatrisch ziekenhuis onderbrak de opbouw van de "
+                             "uren; verlenging aangevraagd en door VDAB aanvaard.")
 
     def _path_werk_zorg_stopped(self, client, employers):
         start = self._days_ago(300, 500)
         self._werk_zorg(client, employers, start, [("stop", start + datetime.timedelta(days=120),
                                                     {"reason": "Opname in het ziekenhuis; zorg gaat voor."})])
+
+    def _path_werk_zorg_old(self, client, employers):
+        """Referred under the 2014 decree, ended in care; from before the leefloon was recorded."""
+        start = ACTIVERINGSTRAJECT_SINCE - datetime.timedelta(days=self.random.randint(120, 300))
+        self._werk_zorg(client, employers, start, [
+            ("close", start + datetime.timedelta(days=self.random.randint(300, 420)), {"outcome": Outcome.ZORG})])
+
+    # AMA and training
 
     def _path_ama(self, client, employers):
         start = self._days_ago(200, 700)
@@ -543,11 +805,6 @@ class DemoBuilder:
                                                date=start + datetime.timedelta(days=365),
                                                note="Jaarlijkse evaluatie: deelname stabiel, "
                                                     "volgende stap nog te vroeg.")
-
-    def _path_twe_stopped(self, client, employers):
-        start = self._days_ago(150, 250)
-        self._twe(client, employers, start, [("stop", start + datetime.timedelta(days=40),
-                                              {"reason": "Verhuisd naar een andere gemeente."})])
 
     def _path_opleiding_closed(self, client, employers):
         start = self._days_ago(300, 400)

@@ -1,8 +1,8 @@
 """The demo's leefloon decisions and GPMIs (issue 17): every demo client is a leefloner with a
 decision; most have a signed GPMI with evaluations, and the rest show what the diensthoofd's deadline
 view and the reminders are for: GPMIs still to draw up, some overdue, some exempted, some with
-evaluations behind, and leefloons that ended in work. Written through the bulk services, so the
-models' rules hold."""
+evaluations behind, and leefloons that ended when a trajectory said so (its leefloon_after: work,
+a benefit). Written through the bulk services, so the models' rules hold."""
 
 import datetime
 
@@ -11,6 +11,13 @@ from gpmi.models import Exemption, Gpmi, GpmiEvaluation
 from gpmi.services import evaluations_bulk_add, exemptions_bulk_accept, gpmis_bulk_record
 from leefloon.models import LeefloonDecision
 from leefloon.services import decisions_bulk_record
+from trajectories.models import Trajectory
+from trajectories.rules import LeefloonAfter, TrajectoryType
+
+# A trajectory that left the leefloon ends the client's decision, for the reason it gives.
+END_REASON = {LeefloonAfter.WERK: LeefloonDecision.EndReason.WORK,
+              LeefloonAfter.UITKERING: LeefloonDecision.EndReason.BENEFIT,
+              LeefloonAfter.ANDER: LeefloonDecision.EndReason.OTHER}
 
 CONTENT = {
     Gpmi.Orientation.WORK: (
@@ -37,9 +44,12 @@ class LegalBuilder:
         self.random, self.today = random, today
 
     def build(self, clients):
-        """One scenario per client, chosen by draw: the decisions first, then what hangs on them."""
-        plans = [(client, self._scenario()) for client in clients]
-        decisions = decisions_bulk_record([self._decision(client, scenario) for client, scenario in plans])
+        """One scenario per client, chosen by draw (or 'ended' when the client's trajectories left
+        the leefloon): the decisions first, then what hangs on them."""
+        left = self._left_leefloon(clients)
+        plans = [(client, "ended" if client.pk in left else self._scenario()) for client in clients]
+        decisions = decisions_bulk_record([self._decision(client, scenario, left.get(client.pk))
+                                           for client, scenario in plans])
         by_client = {decision.client_id: decision for decision in decisions}
         planned = [(client, scenario, by_client[client.pk]) for client, scenario in plans]
         gpmis = gpmis_bulk_record([self._gpmi(client, decision, scenario) for client, scenario, decision in planned
@@ -53,24 +63,42 @@ class LegalBuilder:
         evaluations_bulk_add([evaluation for gpmi in gpmis
                               for evaluation in self._evaluations(gpmi, stop_early=gpmi.client_id in behind)])
 
+    def _left_leefloon(self, clients):
+        """{client id: (day, end reason)} for the clients whose latest trajectory left the leefloon
+        when it ended, or is a running nazorg after a step that did (the earliest of those days)."""
+        latest = {}
+        for trajectory in (Trajectory.objects.filter(client__in=clients).select_related("follows")
+                           .order_by("start_date", "pk")):
+            latest[trajectory.client_id] = trajectory
+        left = {}
+        for client_id, trajectory in latest.items():
+            if trajectory.end_date is None and trajectory.type != TrajectoryType.NAZORG:
+                continue  # still on the way: on the leefloon
+            steps = [step for step in (trajectory.follows, trajectory)
+                     if step is not None and step.end_date and step.leefloon_after in END_REASON]
+            if steps and (trajectory.end_date is None or steps[-1] is trajectory):
+                left[client_id] = (steps[0].end_date, END_REASON[steps[0].leefloon_after])
+        return left
+
     def _scenario(self):
         draw = self.random.random()
-        for share, scenario in ((0.10, "due"), (0.18, "overdue"), (0.26, "exempted"), (0.36, "behind"),
-                                (0.44, "ended")):
+        for share, scenario in ((0.10, "due"), (0.18, "overdue"), (0.26, "exempted"), (0.36, "behind")):
             if draw < share:
                 return scenario
         return "signed"
 
-    def _decision(self, client, scenario):
+    def _decision(self, client, scenario, left=None):
+        """`left`: (day, end reason) when the client's trajectory left the leefloon."""
         days_ago = {"due": self.random.randint(60, 89), "overdue": self.random.randint(100, 160),
                     "behind": self.random.randint(300, 600)}.get(scenario, self.random.randint(150, 600))
         decided = self.today - datetime.timedelta(days=days_ago)
+        if left:
+            decided = left[0] - datetime.timedelta(days=self.random.randint(120, 450))
         decision = LeefloonDecision(client=client, kind=LeefloonDecision.Kind.LEEFLOON,
                                     category=client.leefloon_category or "alleenstaand",
                                     decided_on=decided, start_date=decided - datetime.timedelta(days=14))
-        if scenario == "ended":
-            decision.end_date = self.today - datetime.timedelta(days=self.random.randint(10, 60))
-            decision.end_reason = LeefloonDecision.EndReason.WORK
+        if left:
+            decision.end_date, decision.end_reason = left
         return decision
 
     def _gpmi(self, client, decision, scenario):

@@ -2,19 +2,49 @@
 and contact moments per client, written with bulk inserts so ten thousand clients take minutes,
 not hours. The first clients of each OCMW still walk the hand-made paths of builders.py through the
 services; these follow the same rules (one running trajectory per type, a nazorg follows a TWE
-that ran, a werk-zorg within 18 months, a TWE with a placement that covers it, dated steps)."""
+that ran and counts from the job start, a werk-zorg within 18 months (from 1 July 2023 decided by
+VDAB, with its casemanagers), a TWE whose art. 60 §7 employment starts on its WEO or later, at least
+half-time, under a placement agreement, dated steps, and whether the leefloon was left)."""
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from clients.models import Client, ContactMoment
 from employers.models import Employer, Workplace
 from trajectories.models import Placement, Trajectory
-from trajectories.rules import Outcome, Status, TrajectoryType, status_for, werk_zorg_last_day
+from trajectories.rules import (
+    ACTIVERINGSTRAJECT_SINCE,
+    TWE_MIN_HOURS,
+    LeefloonAfter,
+    Outcome,
+    Status,
+    TrajectoryType,
+    check_twe_placement,
+    status_for,
+    werk_zorg_last_day,
+)
 from trajectories.services import trajectories_bulk_create
 
 BATCH = 5000
+LEFT_FOR_WORK = (Outcome.WERK, Outcome.ZELFSTANDIGE, Outcome.MAATWERK)
+
+
+def leefloon_after(kind, outcome, end, *, today, random):
+    """Whether the leefloon was left when a trajectory ended, as the counsellor records it: after
+    work mostly (a part-time job can keep a supplementary leefloon); after a TWE that ended in
+    unemployment, the benefit its art. 60 §7 employment opened (its goal); else it stays. History
+    from before it was recorded (ended over two years ago) has it empty."""
+    if end < today - relativedelta(years=2):
+        return ""
+    if outcome in LEFT_FOR_WORK:
+        return LeefloonAfter.STAYS if outcome == Outcome.WERK and random.random() < 0.15 else LeefloonAfter.WERK
+    if outcome == Outcome.WERKLOOS and kind == TrajectoryType.TWE:
+        return LeefloonAfter.UITKERING
+    return LeefloonAfter.STAYS
+
 
 
 def tidy_after_bulk_load():
@@ -49,9 +79,12 @@ NEXT_TYPES = [TrajectoryType.VOORTRAJECT, TrajectoryType.OPLEIDING, TrajectoryTy
 
 
 class VolumeBuilder:
-    def __init__(self, *, random, faker, today, notes, places, organisation, employers_wanted):
+    def __init__(self, *, random, faker, today, notes, places, organisation, employers_wanted, care_organisations,
+                 work_casemanagers):
         self.random, self.faker, self.today, self.notes, self.places = random, faker, today, notes, places
         self.organisation = organisation
+        self.care_organisations = [c for c in care_organisations if c.active]
+        self.work_casemanagers = work_casemanagers
         self.employers_wanted = employers_wanted
         self.trajectories, self.registered, self.placements, self.moments = [], [], [], []
 
@@ -69,7 +102,7 @@ class VolumeBuilder:
         ContactMoment.objects.bulk_create(self.moments, batch_size=BATCH)
         for client in clients:
             client.status = statuses[client.pk]
-        Client.objects.bulk_update(clients, ["status"], batch_size=BATCH)
+        Client.objects.bulk_update(clients, ["status", "draagkracht_hours"], batch_size=BATCH)
 
     def _employers(self):
         def new_employer(index):
@@ -112,22 +145,67 @@ class VolumeBuilder:
         end = min(end, planned)
         running = end >= self.today
         stopped = not running and self.random.random() < 0.1
+        outcome = "" if running else Outcome.STOPGEZET if stopped else self.random.choice(OUTCOMES[kind])
         trajectory = Trajectory(
             client=client, type=kind, start_date=start, planned_end_date=planned, created_by=client.counsellor,
-            end_date=None if running else end,
-            outcome="" if running else Outcome.STOPGEZET if stopped else self.random.choice(OUTCOMES[kind]),
-            stop_reason="Verhuisd naar een andere gemeente." if stopped else "",
+            end_date=None if running else end, outcome=outcome,
+            stop_reason="Haakte af: kwam niet meer naar de afspraken." if stopped else "",
+            leefloon_after="" if running else leefloon_after(kind, outcome, end, today=self.today, random=self.random),
             follows=previous if kind == TrajectoryType.NAZORG else None,
             next_evaluation_date=start + datetime.timedelta(days=365) if kind == TrajectoryType.AMA else None)
+        if kind == TrajectoryType.NAZORG:
+            # The job started around the nazorg's start, after the TWE it follows ended.
+            trajectory.job_start = max(previous.end_date + datetime.timedelta(days=1),
+                                       start - datetime.timedelta(days=self.random.randint(0, 14)))
         trajectory.status = status_for(trajectory.end_date, trajectory.outcome, start, self.today)
         self.trajectories.append(trajectory)
         self.registered.append(start - datetime.timedelta(days=self.random.randint(0, 21)))
-        if kind in (TrajectoryType.TWE, TrajectoryType.WERK_ZORG):
-            employer = self.random.choice(employers)
-            self.placements.append(Placement(
-                trajectory=trajectory, employer=employer, function="medewerker", start_date=start,
-                end_date=trajectory.end_date, hours_per_week=min(client.draagkracht_hours or 19, 19)))
+        if kind == TrajectoryType.TWE:
+            self._twe(trajectory, client, employers)
+        elif kind == TrajectoryType.WERK_ZORG:
+            self._werk_zorg(trajectory, client, employers)
         return trajectory
+
+    def _twe(self, twe, client, employers):
+        """The WEO after a screening of one to four weeks; the art. 60 §7 employment from it, at least
+        half-time, at a partner under a placement agreement signed a few days before. One still in
+        its screening has neither yet."""
+        weo = twe.start_date + datetime.timedelta(days=self.random.randint(7, 28))
+        if weo > self.today:
+            return
+        twe.weo_signed_on = weo
+        if self.random.random() < 0.3:
+            twe.vdab_registered_on = twe.start_date + datetime.timedelta(days=self.random.randint(0, 10))
+        work = weo + datetime.timedelta(days=self.random.randint(0, 14))
+        if work > min(self.today, twe.end_date or self.today):
+            return
+        # At least half-time: a client's draagkracht grew to 19 hours first (saved with the file's status).
+        client.draagkracht_hours = max(client.draagkracht_hours or 0, TWE_MIN_HOURS)
+        hours = self.random.choice([h for h in (19, 24, 30, 38) if h <= client.draagkracht_hours])
+        employment = Placement(
+            trajectory=twe, employer=self.random.choice(employers), function="medewerker", start_date=work,
+            end_date=twe.end_date, hours_per_week=hours,
+            agreement_signed_on=max(twe.start_date, work - datetime.timedelta(days=self.random.randint(1, 10))))
+        # Written in bulk, past Placement.clean: the TWE's rules asked here (rules.py, no query).
+        refused = check_twe_placement(TrajectoryType.TWE, hours, work, weo_signed_on=weo, at_partner=True,
+                                      agreement_signed_on=employment.agreement_signed_on)
+        if refused:
+            raise ValidationError(refused)
+        self.placements.append(employment)
+
+    def _werk_zorg(self, werk_zorg, client, employers):
+        """From 1 July 2023 VDAB decides it and a casemanager Werk and Zorg guide it; before, a care
+        partner of then (when the file says one)."""
+        if werk_zorg.start_date >= ACTIVERINGSTRAJECT_SINCE:
+            werk_zorg.vdab_decided_on = werk_zorg.start_date - datetime.timedelta(days=self.random.randint(7, 30))
+            werk_zorg.work_casemanager, werk_zorg.work_casemanager_name = self.random.choice(self.work_casemanagers)
+            werk_zorg.care_organisation = self.random.choice(self.care_organisations)
+        elif self.random.random() < 0.5:
+            werk_zorg.care_organisation = self.random.choice(self.care_organisations)
+        self.placements.append(Placement(
+            trajectory=werk_zorg, employer=self.random.choice(employers), function="medewerker",
+            start_date=werk_zorg.start_date, end_date=werk_zorg.end_date,
+            hours_per_week=min(client.draagkracht_hours or 19, 19)))
 
     def _contacts(self, client):
         for _moment in range(self.random.randint(10, 30)):

@@ -45,6 +45,8 @@ class Document(ScopedModel):
     class Kind(models.TextChoices):
         GPMI = "gpmi", _("GPMI contract")
         STAGE_AGREEMENT = "stageovereenkomst", _("stage agreement")
+        # A TWE's art. 60 §7 employment at a partner: signed by the OCMW, the partner and the worker.
+        PLACEMENT_AGREEMENT = "plaatsingsovereenkomst", _("placement agreement")
         EMPLOYMENT_CONTRACT = "arbeidsovereenkomst", _("employment contract")
         MEDICAL = "medisch_attest", _("medical certificate")
         PSYCHOLOGICAL = "psychologisch_verslag", _("psychological or psychiatric report")

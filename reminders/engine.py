@@ -2,12 +2,13 @@
 (one per rule), never one per trajectory. `send_reminders` and the daily Celery task both call
 `evaluate`.
 
-The GPMI rules (GPMI_RULES) also close their reminders by themselves when the cause is gone (the
-GPMI signed, an exemption accepted, the leefloon ended; an evaluation logged): each finds every cause
-that still stands, shown yet or not, and `resolve` closes the open reminders that are no longer
-among them. `evaluate` does so every day for every organisation, whoever changed the data (a form,
-the import, the admin, a bulk update); `reminders.signals` does it at once for one client when a
-GPMI, evaluation, exemption or leefloon decision is saved or deleted."""
+The GPMI rules and the TWE without a workplace (CLOSING_RULES) also close their reminders by
+themselves when the cause is gone (the GPMI signed, an exemption accepted, the leefloon ended; an
+evaluation logged; a workplace entered, the TWE ended): each finds every cause that still stands,
+shown yet or not, and `resolve` closes the open reminders that are no longer among them. `evaluate`
+does so every day for every organisation, whoever changed the data (a form, the import, the admin,
+a bulk update); `reminders.signals` does it at once for one client when a GPMI, evaluation,
+exemption, leefloon decision or placement is saved or deleted."""
 
 import datetime
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from gpmi import selectors as gpmi_selectors
 from gpmi.models import Gpmi, GpmiEvaluation
 from leefloon.models import LeefloonDecision
 from organisations.models import Organisation
-from trajectories.models import Trajectory
+from trajectories.models import Placement, Trajectory
 from trajectories.rules import OPEN, RUNNING, WERK_ZORG_MAX_MONTHS, Status, TrajectoryType
 
 from .models import CLOSE_BY_THEMSELVES, DEFAULTS, Reminder, Rule, RuleSetting
@@ -226,6 +227,32 @@ def _with_in_person(due, evaluations, organisation):
                detail=f"{due.detail}|{year.in_person}|{year.required_in_person}")
 
 
+def twe_no_workplace_causes(organisation, day, client=None):
+    """The TWE without a workplace, every cause that stands: a running TWE that has no placement
+    at all (none now, none ahead, none behind it: after an employment it is in its guidance after
+    it), whose WEO date is filled in (from the WEO the employment needs its workplace) or that
+    started more than N days ago (a screening normally takes less; an import may have left the
+    employer out). Due on the WEO date, else N days after the start. One query (and one for the
+    setting)."""
+    days = settings_for(organisation)[Rule.TWE_NO_WORKPLACE].days
+    since = day - datetime.timedelta(days=days)
+    twes = Trajectory.objects.of_organisation(organisation).order_by().filter(
+        type=TrajectoryType.TWE, status__in=RUNNING).filter(Q(weo_signed_on__isnull=False) | Q(start_date__lte=since))
+    if client is not None:
+        twes = twes.filter(client=client)
+    rows = twes.exclude(Exists(Placement.objects.filter(trajectory=OuterRef("pk")))).values(
+        "pk", "client_id", "start_date", "weo_signed_on")
+    return [_trajectory_due(row, row["weo_signed_on"], detail=f"weo:{row['weo_signed_on'].isoformat()}")
+            if row["weo_signed_on"] else
+            _trajectory_due(row, row["start_date"] + datetime.timedelta(days=days),
+                            detail=f"start:{row['start_date'].isoformat()}") for row in rows]
+
+
+def twe_no_workplace(causes, day, setting, organisation):
+    """10. A running TWE without a workplace (twe_no_workplace_causes): shown as soon as found."""
+    return causes
+
+
 TRAJECTORY_RULES = {
     Rule.TWE_ENDING: twe_ending,
     Rule.WERK_ZORG_LIMIT: werk_zorg_limit,
@@ -235,9 +262,10 @@ TRAJECTORY_RULES = {
 }
 ORGANISATION_RULES = {Rule.NO_CONTACT: no_contact, Rule.AGREEMENT_ENDING: agreement_ending}
 # The rules whose reminders close by themselves: (every cause that stands, the causes shown now).
-GPMI_RULES = {
+CLOSING_RULES = {
     Rule.GPMI_DEADLINE: (gpmi_deadline_causes, gpmi_deadline),
     Rule.GPMI_EVALUATION: (gpmi_evaluation_causes, gpmi_evaluation),
+    Rule.TWE_NO_WORKPLACE: (twe_no_workplace_causes, twe_no_workplace),
 }
 
 
@@ -250,8 +278,8 @@ def findings(organisation, day):
     found, standing = {}, {}
     for rule in Rule:
         setting = settings[rule]
-        if rule in GPMI_RULES:
-            causes, shown = GPMI_RULES[rule]
+        if rule in CLOSING_RULES:
+            causes, shown = CLOSING_RULES[rule]
             standing[rule] = causes(organisation, day)
             found[rule] = shown(standing[rule], day, setting, organisation) if setting.enabled else []
         elif not setting.enabled:
@@ -275,7 +303,7 @@ ROW = ("pk", "rule", "subject", "due_date", "status")
 
 
 def resolve(organisation, standing):
-    """Close by themselves the open reminders of the GPMI rules whose cause no longer stands, and
+    """Close by themselves the open reminders of CLOSING_RULES whose cause no longer stands, and
     open again one the engine closed whose cause stands again (an evaluation entered by mistake and
     removed); {"closed": n, "reopened": n}. A reminder a person marked done stays done."""
     subjects = {due.subject for dues in standing.values() for due in dues}
@@ -285,7 +313,7 @@ def resolve(organisation, standing):
 
 
 def resolve_client(client, day=None):
-    """`resolve` for one client's GPMI reminders, at once after a change to their file (signals).
+    """`resolve` for one client's reminders of CLOSING_RULES, at once after a change to their file (signals).
     One query when the client has none of these reminders."""
     day = day or timezone.localdate()
     rows = list(Reminder.objects.of_organisation(client.organisation_id).filter(
@@ -293,15 +321,18 @@ def resolve_client(client, day=None):
     if not rows:
         return {"closed": 0, "reopened": 0}
     organisation = client.organisation
-    standing = {rule: GPMI_RULES[rule][0](organisation, day, client=client) for rule in CLOSE_BY_THEMSELVES}
+    standing = {rule: CLOSING_RULES[rule][0](organisation, day, client=client) for rule in {row[1] for row in rows}}
     return _close_and_reopen(organisation, rows, standing)
 
 
 def resolve_organisation(organisation, day=None):
-    """`resolve` for every GPMI reminder of the organisation, without creating any: for a writer that
-    changed many files without signals (a bulk import), after it wrote. A few queries."""
+    """`resolve` for every reminder of CLOSING_RULES of the organisation, without creating any: for a
+    writer that changed many files without signals (a bulk import), after it wrote. A few queries:
+    the causes only of the rules that have such reminders."""
     day = day or timezone.localdate()
-    return resolve(organisation, {rule: GPMI_RULES[rule][0](organisation, day) for rule in CLOSE_BY_THEMSELVES})
+    rules = set(Reminder.objects.of_organisation(organisation).filter(rule__in=CLOSE_BY_THEMSELVES).filter(
+        OPEN_NOW | CLOSED_BY_ITSELF).order_by().values_list("rule", flat=True).distinct())
+    return resolve(organisation, {rule: CLOSING_RULES[rule][0](organisation, day) for rule in rules})
 
 
 def _close_and_reopen(organisation, rows, standing):

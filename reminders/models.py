@@ -1,4 +1,5 @@
-"""Follow-up reminders (opvolging): the nine rules of DOMAIN.md, their per-organisation settings,
+"""Follow-up reminders (opvolging): the nine rules of DOMAIN.md (and a TWE that still lacks its
+workplace, which an import may leave behind), their per-organisation settings,
 the reminders they create (once per rule, subject and due date) and the daily digests."""
 
 import datetime
@@ -25,11 +26,13 @@ class Rule(models.TextChoices):
     AGREEMENT_ENDING = "overeenkomst_einde", _("cooperation agreement ends soon")
     GPMI_DEADLINE = "gpmi_termijn", _("GPMI due and not yet signed")
     GPMI_EVALUATION = "gpmi_evaluatie", _("GPMI evaluation due")
+    TWE_NO_WORKPLACE = "twe_zonder_werkplek", _("running TWE without a workplace")
 
 
 # The rules whose reminders close by themselves when their cause is gone (engine.resolve): the GPMI
-# signed, an exemption accepted, the leefloon ended; an evaluation logged.
-CLOSE_BY_THEMSELVES = (Rule.GPMI_DEADLINE, Rule.GPMI_EVALUATION)
+# signed, an exemption accepted, the leefloon ended; an evaluation logged; a workplace entered for
+# the TWE (or the TWE ended).
+CLOSE_BY_THEMSELVES = (Rule.GPMI_DEADLINE, Rule.GPMI_EVALUATION, Rule.TWE_NO_WORKPLACE)
 
 
 # Defaults of DOMAIN.md; an organisation changes them in its RuleSetting rows.
@@ -43,6 +46,8 @@ DEFAULTS = {
     Rule.AGREEMENT_ENDING: {"days": 60},
     Rule.GPMI_DEADLINE: {"days": 30},
     Rule.GPMI_EVALUATION: {"days": 14},
+    # A TWE's screening normally takes less than 30 days; from the WEO on, the workplace is needed.
+    Rule.TWE_NO_WORKPLACE: {"days": 30},
 }
 
 
@@ -179,6 +184,7 @@ class Reminder(ScopedModel):
         return {Rule.GPMI_DEADLINE: _("closed by itself: the GPMI was signed, an exemption accepted or the "
                                       "leefloon ended"),
                 Rule.GPMI_EVALUATION: _("closed by itself: an evaluation was logged or the GPMI ended"),
+                Rule.TWE_NO_WORKPLACE: _("closed by itself: the TWE has a workplace, or it ended"),
                 }.get(self.rule, _("closed by itself"))
 
     @property
@@ -220,8 +226,18 @@ class Reminder(ScopedModel):
             Rule.AGREEMENT_ENDING: lambda: _("the agreement ends on %(day)s") % {"day": day(detail)},
             Rule.GPMI_DEADLINE: lambda: self._gpmi_deadline_text(day),
             Rule.GPMI_EVALUATION: lambda: self._gpmi_evaluation_text(day),
+            Rule.TWE_NO_WORKPLACE: lambda: self._twe_no_workplace_text(day),
         }
         return texts[self.rule]()
+
+    def _twe_no_workplace_text(self, day):
+        # detail: "weo:<date>" when the WEO date is known, else "start:<date>" (engine.twe_no_workplace_causes)
+        kind, _sep, date = self.detail.partition(":")
+        if kind == "weo":
+            return _("no workplace yet, and the WEO was signed on %(day)s: fill in the employer (the workplace)") % {
+                "day": day(date)}
+        return _("no workplace yet since the start on %(day)s: fill in the employer (the workplace) and the day the "
+                 "WEO was signed") % {"day": day(date)}
 
     def _gpmi_deadline_text(self, day):
         # detail: "deadline|decision date" (engine.gpmi_deadline_causes)

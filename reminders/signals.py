@@ -1,24 +1,27 @@
-"""The GPMI reminders close by themselves at once when their cause changes: a GPMI signed or ended,
-an evaluation logged, an exemption accepted, a leefloon decision ended, renewed or corrected. On
-every save or delete of one of these, the client's GPMI reminders are checked again
+"""The reminders that close by themselves do so at once when their cause changes: a GPMI signed or
+ended, an evaluation logged, an exemption accepted, a leefloon decision ended, renewed or corrected,
+a TWE's workplace entered. On every save or delete of one of these, the client's reminders are checked again
 (engine.resolve_client), in the writer's own transaction. A writer that sends no signals (a bulk
 update, raw SQL) is caught by the engine's daily run, which checks every organisation the same way.
 
-Connected here, above the apps it listens to: gpmi and leefloon know nothing of reminders."""
+Connected here, above the apps it listens to: gpmi, leefloon and trajectories know nothing of reminders."""
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete, post_save
 
 from gpmi.models import Exemption, Gpmi, GpmiEvaluation
 from leefloon.models import LeefloonDecision
+from trajectories.models import Placement
 
 from . import engine
 
-CAUSES = (Gpmi, GpmiEvaluation, Exemption, LeefloonDecision)
+CAUSES = (Gpmi, GpmiEvaluation, Exemption, LeefloonDecision, Placement)
 
 
 def _client_of(instance):
     try:
+        if isinstance(instance, Placement):
+            return instance.trajectory.client
         return instance.gpmi.client if isinstance(instance, GpmiEvaluation) else instance.client
     except ObjectDoesNotExist:  # deleted along with the client: its reminders go with it
         return None

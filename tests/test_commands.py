@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -99,9 +100,15 @@ def test_a_large_demo_is_built_in_bulk_and_keeps_the_rules():
                                                   follows__end_date__lt=F("start_date")).exists()
     for werk_zorg in trajectories.filter(type=TrajectoryType.WERK_ZORG, end_date__isnull=False)[:50]:
         assert werk_zorg.end_date <= werk_zorg_last_day(werk_zorg.start_date)
-    # Every TWE has a placement from its start; every trajectory a start step on its start date.
+    # A TWE starts with its screening (no workplace needed); its art. 60 §7 employment starts on its
+    # WEO or later, and a TWE without a WEO is still in a screening of at most four weeks.
     twe = trajectories.filter(type=TrajectoryType.TWE)
-    assert Placement.objects.filter(trajectory__in=twe, start_date=F("trajectory__start_date")).count() == twe.count()
+    employments = Placement.objects.filter(trajectory__in=twe)
+    assert employments.exists() and not employments.filter(trajectory__weo_signed_on__isnull=True).exists()
+    assert not employments.filter(start_date__lt=F("trajectory__weo_signed_on")).exists()
+    assert not twe.filter(weo_signed_on__isnull=True,
+                          start_date__lt=datetime.date.today() - datetime.timedelta(days=28)).exists()
+    # Every trajectory has a start step on its start date.
     started = TrajectoryEvent.objects.filter(trajectory__in=trajectories, action="start",
                                              date=F("trajectory__start_date"))
     assert started.count() == trajectories.count()

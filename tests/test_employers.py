@@ -51,7 +51,7 @@ def employer_urls(world, workplace, agreement):
 
 @pytest.fixture
 def workplace(world):
-    return Workplace.objects.create(employer=world.employer, function="orderpicker", hours_per_week=16,
+    return Workplace.objects.create(employer=world.employer, function="orderpicker", hours_per_week=19,
                                     postcode="8930")
 
 

@@ -14,13 +14,14 @@ pytestmark = pytest.mark.django_db
 
 SOURCE = (
     "rijksregisternummer;voornaam;achternaam;geboortedatum;postcode;gemeente;leefloon_categorie;traject_type;"
-    "traject_start;traject_einde;uitstroom;werkgever;werkgever_kbo;trajectbegeleider\n"
+    "traject_start;traject_einde;uitstroom;werkgever;werkgever_kbo;trajectbegeleider;job_start;verlengd_tot\n"
     "85.07.30-033.28;Jonas;Peeters;1985-07-30;8930;Menen;alleenstaand;twe;2025-04-01;2026-03-31;werk;"
-    "Bakkerij Dewulf;0403.170.701;\n"
-    "85.07.30-033.28;Jonas;Peeters;1985-07-30;8930;Menen;alleenstaand;nazorg;2026-03-15;;;;;\n"
+    "Bakkerij Dewulf;0403.170.701;;;\n"
+    "85.07.30-033.28;Jonas;Peeters;1985-07-30;8930;Menen;alleenstaand;nazorg;2026-03-15;;;;;;2026-04-01;\n"
     "90.02.01-002.29;Sara;Janssens;1990-02-01;8940;Wervik;gezinslast;werk_zorg;2025-03-01;2025-09-30;stopgezet;"
-    "Groendienst vzw;;\n"
-    "90.02.01-002.29;Sara;Janssens;1990-02-01;8940;Wervik;gezinslast;ama;2025-10-01;;;OCMW Technische dienst;;\n"
+    "Groendienst vzw;;;;\n"
+    "90.02.01-002.29;Sara;Janssens;1990-02-01;8940;Wervik;gezinslast;ama;2025-10-01;;;OCMW Technische dienst;;;;\n"
+    "93.05.12-001.75;Lotte;Maes;1993-05-12;8930;Menen;;werk_zorg;2023-01-02;2024-12-31;werk;;;;;2024-12-31\n"
 )
 
 
@@ -44,7 +45,7 @@ def test_the_xlsx_export_imports_back_too():
     organisation = organisation_with(SOURCE.encode())
     workbook = load_workbook(io.BytesIO(exporter.as_xlsx(organisation)))
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[0][0] == "rijksregisternummer" and len(rows) == 5
+    assert rows[0][0] == "rijksregisternummer" and len(rows) == 6
     assert exporter.as_csv(organisation_with(exporter.as_xlsx(organisation))) == exporter.as_csv(organisation)
 
 

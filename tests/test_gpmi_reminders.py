@@ -313,7 +313,7 @@ class TestAtScale:
 
 
 def test_the_rules_that_close_by_themselves_are_the_gpmi_rules():
-    assert set(engine.GPMI_RULES) == set(CLOSE_BY_THEMSELVES)
+    assert set(engine.CLOSING_RULES) == set(CLOSE_BY_THEMSELVES)
 
 
 def test_the_digest_names_the_rule_in_dutch(world):

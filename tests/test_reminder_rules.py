@@ -13,7 +13,7 @@ from reminders.models import Reminder, Rule, RuleSetting
 from trajectories import services
 from trajectories.rules import nazorg_default_end
 
-from .factories import running_twe
+from .factories import ClientFactory, running_twe
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -153,8 +153,6 @@ def test_the_evaluation_is_a_fixed_number_of_queries(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from .factories import ClientFactory
-
     def queries(day):
         with CaptureQueriesContext(connection) as context:
             evaluate(day)
@@ -190,3 +188,47 @@ def test_a_changed_threshold_does_not_repeat_a_reminder(world):
     evaluate(D(2026, 12, 10))
     RuleSetting.objects.create(organisation=world.menen, rule=Rule.TWE_ENDING, days=45)
     assert evaluate(D(2026, 12, 11))[Rule.TWE_ENDING] == 0
+
+
+def test_a_twe_without_a_workplace_after_its_screening(world):
+    """10. A running TWE without a workplace: found 30 days after its start (a screening normally
+    takes less), due then; a TWE with a workplace is never found."""
+    twe = register(world, "twe")
+    other = ClientFactory(organisation=world.menen, counsellor=world.alice)
+    running_twe(other, world.alice, world.employer, start=START)  # with its workplace: never found
+    day = START + datetime.timedelta(days=30)
+    assert evaluate(day - datetime.timedelta(days=1))[Rule.TWE_NO_WORKPLACE] == 0
+    assert evaluate(day)[Rule.TWE_NO_WORKPLACE] == 1
+    assert reminders(Rule.TWE_NO_WORKPLACE) == [(f"traject:{twe.pk}", day)]
+    assert Reminder.objects.get(rule=Rule.TWE_NO_WORKPLACE).explanation == (
+        "nog geen werkplek sinds de start op 05/01/2026: vul de werkgever (de werkplek) aan, en de dag waarop de WEO "
+        "getekend werd")
+    assert evaluate(day + datetime.timedelta(days=1))[Rule.TWE_NO_WORKPLACE] == 0  # the same one, not a new one
+
+
+def test_a_twe_with_its_weo_signed_needs_its_workplace_at_once(world):
+    twe = register(world, "twe", weo_signed_on=START + datetime.timedelta(days=7))
+    assert evaluate(START + datetime.timedelta(days=1))[Rule.TWE_NO_WORKPLACE] == 1
+    assert reminders(Rule.TWE_NO_WORKPLACE) == [(f"traject:{twe.pk}", D(2026, 1, 12))]  # due on the WEO date
+    assert Reminder.objects.get(rule=Rule.TWE_NO_WORKPLACE).explanation == (
+        "nog geen werkplek, en de WEO werd getekend op 12/01/2026: vul de werkgever (de werkplek) aan")
+
+
+def test_the_twe_without_a_workplace_closes_by_itself_when_it_ends(world):
+    twe = register(world, "twe")
+    evaluate(D(2026, 3, 1))
+    # Ended without signals for the reminders (a transition): the daily run closes it.
+    services.trajectory_transition(trajectory=twe, action="stop", by=world.alice, date=D(2026, 3, 2), reason="x")
+    assert evaluate(D(2026, 3, 3))[Rule.TWE_NO_WORKPLACE] == 0
+    reminder = Reminder.objects.get(rule=Rule.TWE_NO_WORKPLACE)
+    assert (reminder.status, reminder.closed_by_itself, reminder.handled_by) == (Reminder.Status.DONE, True, None)
+
+
+def test_the_twe_without_a_workplace_is_switched_per_organisation(world):
+    register(world, "twe")
+    RuleSetting.objects.create(organisation=world.menen, rule=Rule.TWE_NO_WORKPLACE, days=60)
+    assert evaluate(START + datetime.timedelta(days=59))[Rule.TWE_NO_WORKPLACE] == 0
+    assert evaluate(START + datetime.timedelta(days=60))[Rule.TWE_NO_WORKPLACE] == 1
+    RuleSetting.objects.filter(rule=Rule.TWE_NO_WORKPLACE).update(enabled=False)
+    Reminder.objects.all().delete()
+    assert evaluate(START + datetime.timedelta(days=61))[Rule.TWE_NO_WORKPLACE] == 0

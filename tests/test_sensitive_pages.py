@@ -36,6 +36,7 @@ from audit.models import AccessLog
 from clients.models import Barrier
 from documents.services import document_add
 from trajectories import services
+from trajectories.models import CareOrganisation
 
 from .conftest import pass_second_factor
 from .factories import BarrierFactory, edit_version
@@ -81,8 +82,11 @@ class Probed(Objects):
         self.social_barrier = BarrierFactory(client=world.client, category=Barrier.Category.SOCIAL,
                                              description="Alleenstaande moeder")
         # Changed after registering, so the trajectory's change history holds the care details too.
-        services.trajectory_update(trajectory=self.werk_zorg, care_partner="psychiatrisch_ziekenhuis",
-                                   care_partner_name=CARE_PARTNER, care_moments=CARE_MOMENTS)
+        # Inactive: the vocabulary a new-trajectory form offers is no client's data; the link between
+        # this client and the hospital is, and it is what the probe looks for.
+        care = CareOrganisation.objects.create(organisation=self.client.organisation, name=CARE_PARTNER,
+                                               kind=CareOrganisation.Kind.PSYCHIATRIC, active=False)
+        services.trajectory_update(trajectory=self.werk_zorg, care_organisation=care, care_moments=CARE_MOMENTS)
         self.medical_document = document_add(
             client=world.client, by=world.alice, kind="medisch_attest", date=TODAY, trajectory=world.trajectory,
             description=MEDICAL_DESCRIPTION, file=SimpleUploadedFile(MEDICAL_FILE, pdf(MEDICAL_CONTENT)))
@@ -244,7 +248,8 @@ CASES = {
     "twe edit": Case("trajectories:edit", twe),
     "werk-zorg edit": Case("trajectories:edit", werk_zorg, sees=CARE),
     "werk-zorg edit refused": Case("trajectories:edit", werk_zorg, method="post", sees=CARE, data=lambda o: {
-        "planned_end_date": "nonsens", "care_partner_name": CARE_PARTNER, "care_moments": CARE_MOMENTS,
+        "planned_end_date": "nonsens", "care_organisation": o.werk_zorg.care_organisation_id,
+        "care_moments": CARE_MOMENTS,
         "version": edit_version(o.werk_zorg)}),
     "twe suspend": Case("trajectories:transition", lambda o: twe(o, action="suspend")),
     "twe suspend refused": Case("trajectories:transition", lambda o: twe(o, action="suspend"), method="post"),

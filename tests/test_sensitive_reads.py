@@ -15,6 +15,7 @@ from audit.models import AccessLog
 from audit.sensitive import may_read_sensitive, read_sensitive
 from common import personal_data
 from trajectories import services
+from trajectories.models import CareOrganisation
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -29,9 +30,10 @@ def sensitive_reads(user):
 
 @pytest.fixture
 def werk_zorg(world):
+    care = CareOrganisation.objects.create(organisation=world.client.organisation, name="PZ Menen",
+                                           kind=CareOrganisation.Kind.PSYCHIATRIC)
     return services.trajectory_register(client=world.client, by=world.alice, type="werk_zorg", start_date=TODAY,
-                                        care_partner="psychiatrisch_ziekenhuis", care_partner_name="PZ Menen",
-                                        care_moments=CARE)
+                                        care_organisation=care, care_moments=CARE)
 
 
 def test_read_sensitive_checks_then_logs(world):

@@ -342,6 +342,10 @@ def check_running_limit(type, start, today, extended_to=None):
     last = extended_to or werk_zorg_last_day(start)
     if today <= last:
         return {}
+    if extended_to:
+        return {"end_date": gettext(
+            "the werk-zorgtraject was extended until %(last)s: give its end (at the latest that day)") % {
+            "last": display_date(last)}}
     return {"end_date": gettext(
         "a werk-zorgtraject lasts at most 18 months: give its end (at the latest %(last)s)") % {
         "last": display_date(last)}}

@@ -18,9 +18,7 @@ from .rules import (
     Status,
     TrajectoryType,
     ama_next_evaluation,
-    check_dates,
     check_follows,
-    check_outcome,
     check_step,
     display_date,
     lifecycle_steps,
@@ -331,8 +329,7 @@ def trajectories_bulk_end(ends, *, by, note="", history=True, today=None, batch_
         trajectory.status = status_for(end, outcome, trajectory.start_date, today)
         if trajectory.status == Status.STOPGEZET and not trajectory.stop_reason:
             trajectory.stop_reason = note
-        errors = {**check_dates(trajectory.type, trajectory.start_date, end, trajectory.planned_end_date),
-                  **check_outcome(trajectory.status, end, outcome, trajectory.stop_reason)}
+        errors = trajectory.value_errors()  # what it follows was checked when it was written
         refusals += [f"{trajectory} {field}: {message}" for field, message in errors.items()]
         changed.append(trajectory)
         events += _events(trajectory, lifecycle_steps(trajectory.status, trajectory.start_date, end,

@@ -81,5 +81,6 @@ def rule_settings(request):
                 form.save()
         messages.success(request, _("Reminder rules saved."))
         return redirect("reminders:settings")
-    return render(request, "reminders/rule_settings.html", {"forms": forms},
-                  status=422 if any(form.errors for form in forms) else 200)
+    has_errors = any(form.errors for form in forms)
+    return render(request, "reminders/rule_settings.html", {"forms": forms, "has_errors": has_errors},
+                  status=422 if has_errors else 200)

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from caseload.importer import apply_import, plan_import
 from caseload.reader import UnreadableFile
@@ -43,6 +44,11 @@ class Command(BaseCommand):
                             "%(unchanged)s unchanged.") % {
             "rows": len(plan.rows), "clients": len(plan.new_clients), "new": len(plan.new_trajectories),
             "updated": len(plan.updated_trajectories), "unchanged": plan.unchanged})
+        if plan.warnings:
+            self.stdout.write(ngettext(
+                "%(count)s warning: an incomplete row imports; complete it in the case file.",
+                "%(count)s warnings: incomplete rows import; complete them in the case files.",
+                len(plan.warnings)) % {"count": len(plan.warnings)})
         if plan.leefloon:
             self.stdout.write(_("Leefloon and GPMI: %(decisions)s new decisions, %(ended)s ended, %(gpmis)s new GPMIs, "
                                 "%(exemptions)s new exemptions, %(unchanged)s unchanged.") % plan.leefloon_counts)
@@ -57,9 +63,7 @@ class Command(BaseCommand):
         self.stdout.write(_("Imported."))
 
     def _importer(self, organisation):
-        """Who the import is recorded as: the head of service, else another case-file user."""
+        """Who the import is recorded as: the head of service, else another case-file user, else
+        nobody (an organisation without users yet: its files wait for the head to assign them)."""
         users = User.objects.filter(organisation=organisation, is_active=True, role__in=CASE_FILE_ROLES)
-        user = users.filter(role=Role.HEAD).order_by("pk").first() or users.order_by("pk").first()
-        if user is None:
-            raise CommandError(_("The organisation has no head of service or counsellor yet to record the import."))
-        return user
+        return users.filter(role=Role.HEAD).order_by("pk").first() or users.order_by("pk").first()

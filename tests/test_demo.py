@@ -1,0 +1,91 @@
+"""The demo shows the TWE-OCMW, the activeringstraject and the nazorg as the model has them (issue
+18): checked on the default demo, which `make demo` seeds."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+
+from employers.models import Employer
+from trajectories.models import CareOrganisation, Placement, Trajectory
+from trajectories.rules import (
+    ACTIVERINGSTRAJECT_SINCE,
+    TWE_MIN_HOURS,
+    LeefloonAfter,
+    Outcome,
+    Status,
+    TrajectoryType,
+    TwePhase,
+    werk_zorg_last_day,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", stdout=io.StringIO())
+    return Trajectory.objects.select_related("client__organisation")
+
+
+def test_each_ocmw_keeps_its_own_care_organisations(demo):
+    kinds = {}
+    for slug in ("demo-menen", "demo-wervik"):
+        vocabulary = CareOrganisation.objects.filter(organisation__slug=slug)
+        kinds[slug] = set(vocabulary.values_list("kind", flat=True))
+        assert {CareOrganisation.Kind.CAW, CareOrganisation.Kind.CGG, CareOrganisation.Kind.PSYCHIATRIC,
+                CareOrganisation.Kind.MUTUAL} <= kinds[slug]
+    assert set(CareOrganisation.objects.filter(organisation__slug="demo-menen").values_list("name", flat=True)) != \
+        set(CareOrganisation.objects.filter(organisation__slug="demo-wervik").values_list("name", flat=True))
+    werk_zorg = demo.filter(type=TrajectoryType.WERK_ZORG)
+    assert not werk_zorg.exclude(care_organisation__organisation=F("client__organisation")).exists()
+    # From 1 July 2023: decided by VDAB before the start, a casemanager Werk and Zorg, 3 to 18 months
+    # planned; one or two extended beyond the 18 months, with a reason.
+    activering = werk_zorg.filter(start_date__gte=ACTIVERINGSTRAJECT_SINCE)
+    assert activering.exists()
+    assert not activering.filter(vdab_decided_on__isnull=True).exists()
+    assert not activering.filter(vdab_decided_on__gte=F("start_date")).exists()
+    assert not activering.filter(work_casemanager="").exists()
+    extended = werk_zorg.exclude(extended_to=None)
+    assert 1 <= extended.count() <= 2 and not extended.filter(extension_reason="").exists()
+    for trajectory in activering.filter(extended_to=None):
+        assert trajectory.planned_end_date <= werk_zorg_last_day(trajectory.start_date)
+        assert (trajectory.planned_end_date - trajectory.start_date).days >= 89
+
+
+def test_twe_shows_every_phase_with_its_dates(demo):
+    menen = demo.filter(type=TrajectoryType.TWE, client__organisation__slug="demo-menen")
+    running = menen.filter(status=Status.LOPEND).prefetch_related("placements")
+    assert {twe.twe_phase() for twe in running} == set(TwePhase)
+    twes = demo.filter(type=TrajectoryType.TWE)
+    assert not twes.filter(weo_signed_on__lt=F("start_date")).exists()
+    assert twes.exclude(vdab_registered_on=None).exists()
+    assert 1 <= twes.exclude(training_name="").count() <= 2
+    for twe in twes.exclude(weo_signed_on=None):
+        assert (twe.end_date or twe.planned_end_date) <= twe.twe_last_day
+    employments = Placement.objects.filter(trajectory__in=twes).select_related("employer")
+    assert employments.exists()
+    assert not employments.filter(hours_per_week__lt=TWE_MIN_HOURS).exists()
+    assert not employments.filter(start_date__lt=F("trajectory__weo_signed_on")).exists()
+    assert not employments.filter(agreement_signed_on__gte=F("start_date")).exists()
+    at_partner = employments.filter(employer__kind=Employer.Kind.PARTNER)
+    assert at_partner.exclude(agreement_signed_on=None).count() >= at_partner.count() - 1
+    assert employments.filter(employer__kind=Employer.Kind.OWN_SERVICE).exists()
+    assert not employments.filter(employer__kind=Employer.Kind.OWN_SERVICE, agreement_signed_on__isnull=False).exists()
+
+
+def test_closing_says_whether_the_leefloon_was_left_and_nazorg_follows_any_step(demo):
+    ended = demo.exclude(end_date=None)
+    assert set(ended.filter(type=TrajectoryType.TWE, outcome=Outcome.WERKLOOS)
+               .values_list("leefloon_after", flat=True)) == {LeefloonAfter.UITKERING}
+    assert set(ended.filter(outcome__in=[Outcome.STOPGEZET, Outcome.ZORG])
+               .values_list("leefloon_after", flat=True)) <= {LeefloonAfter.STAYS, ""}
+    work = ended.filter(outcome=Outcome.WERK)
+    assert work.filter(leefloon_after=LeefloonAfter.WERK).count() > work.count() / 2
+    assert ended.filter(leefloon_after="").exists()  # old history
+    nazorg = demo.filter(type=TrajectoryType.NAZORG)
+    assert not nazorg.filter(job_start=None).exists()
+    assert set(nazorg.values_list("follows__type", flat=True)) == {
+        TrajectoryType.TWE, TrajectoryType.WERK_ZORG, TrajectoryType.OPLEIDING, None}
+    assert 1 <= nazorg.filter(follows=None).count() <= 2
