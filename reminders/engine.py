@@ -253,9 +253,22 @@ def twe_no_workplace(causes, day, setting, organisation):
     return causes
 
 
+def werk_zorg_limit_causes(organisation, day, client=None):
+    """Every 15/17-month point a running werk-zorgtraject has passed, as its limit stands now: after
+    an extension the points move to before the new end, so the reminders of the old limit close by
+    themselves, as they do when the trajectory ends."""
+    trajectories = Trajectory.objects.of_organisation(organisation).order_by()
+    if client is not None:
+        trajectories = trajectories.filter(client=client)
+    return werk_zorg_limit(trajectories, day, settings_for(organisation)[Rule.WERK_ZORG_LIMIT])
+
+
+def shown_as_found(causes, day, setting, organisation):
+    return causes
+
+
 TRAJECTORY_RULES = {
     Rule.TWE_ENDING: twe_ending,
-    Rule.WERK_ZORG_LIMIT: werk_zorg_limit,
     Rule.END_PASSED: end_passed,
     Rule.NAZORG_CHECK_IN: nazorg_check_in,
     Rule.AMA_EVALUATION: ama_evaluation,
@@ -266,6 +279,7 @@ CLOSING_RULES = {
     Rule.GPMI_DEADLINE: (gpmi_deadline_causes, gpmi_deadline),
     Rule.GPMI_EVALUATION: (gpmi_evaluation_causes, gpmi_evaluation),
     Rule.TWE_NO_WORKPLACE: (twe_no_workplace_causes, twe_no_workplace),
+    Rule.WERK_ZORG_LIMIT: (werk_zorg_limit_causes, shown_as_found),
 }
 
 

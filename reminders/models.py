@@ -32,7 +32,7 @@ class Rule(models.TextChoices):
 # The rules whose reminders close by themselves when their cause is gone (engine.resolve): the GPMI
 # signed, an exemption accepted, the leefloon ended; an evaluation logged; a workplace entered for
 # the TWE (or the TWE ended).
-CLOSE_BY_THEMSELVES = (Rule.GPMI_DEADLINE, Rule.GPMI_EVALUATION, Rule.TWE_NO_WORKPLACE)
+CLOSE_BY_THEMSELVES = (Rule.GPMI_DEADLINE, Rule.GPMI_EVALUATION, Rule.TWE_NO_WORKPLACE, Rule.WERK_ZORG_LIMIT)
 
 
 # Defaults of DOMAIN.md; an organisation changes them in its RuleSetting rows.
@@ -221,7 +221,7 @@ class Reminder(ScopedModel):
             else _("no contact moment yet"),
             Rule.END_PASSED: lambda: _("the planned end was %(day)s: close or stop the trajectory, or move the end") % {
                 "day": day(detail)},
-            Rule.NAZORG_CHECK_IN: lambda: _("check-in %(months)s months after the start") % {"months": detail},
+            Rule.NAZORG_CHECK_IN: lambda: _("check-in %(months)s months after the job started") % {"months": detail},
             Rule.AMA_EVALUATION: lambda: _("yearly evaluation on %(day)s") % {"day": day(detail)},
             Rule.AGREEMENT_ENDING: lambda: _("the agreement ends on %(day)s") % {"day": day(detail)},
             Rule.GPMI_DEADLINE: lambda: self._gpmi_deadline_text(day),

@@ -1,8 +1,9 @@
 """The reminders that close by themselves do so at once when their cause changes: a GPMI signed or
 ended, an evaluation logged, an exemption accepted, a leefloon decision ended, renewed or corrected,
-a TWE's workplace entered. On every save or delete of one of these, the client's reminders are checked again
-(engine.resolve_client), in the writer's own transaction. A writer that sends no signals (a bulk
-update, raw SQL) is caught by the engine's daily run, which checks every organisation the same way.
+a TWE's workplace entered, a werk-zorgtraject extended or ended. On every save or delete of one of
+these, the client's reminders are checked again (engine.resolve_client), in the writer's own
+transaction. A writer that sends no signals (a bulk update, raw SQL) is caught by the engine's daily
+run, which checks every organisation the same way.
 
 Connected here, above the apps it listens to: gpmi, leefloon and trajectories know nothing of reminders."""
 
@@ -11,11 +12,11 @@ from django.db.models.signals import post_delete, post_save
 
 from gpmi.models import Exemption, Gpmi, GpmiEvaluation
 from leefloon.models import LeefloonDecision
-from trajectories.models import Placement
+from trajectories.models import Placement, Trajectory
 
 from . import engine
 
-CAUSES = (Gpmi, GpmiEvaluation, Exemption, LeefloonDecision, Placement)
+CAUSES = (Gpmi, GpmiEvaluation, Exemption, LeefloonDecision, Placement, Trajectory)
 
 
 def _client_of(instance):

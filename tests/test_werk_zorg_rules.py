@@ -5,6 +5,7 @@ check-ins count from the day the job started. Boundary days included."""
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 
 from reminders.engine import Settings, nazorg_check_in, werk_zorg_limit
@@ -129,3 +130,27 @@ def test_the_counsellor_extends_an_activeringstraject_with_its_reason(world, log
     assert (werk_zorg.extended_to, werk_zorg.planned_end_date) == (later, later)
     page = http.get(reverse("trajectories:detail", args=[world.client.pk, werk_zorg.pk])).content.decode()
     assert "Verlengd tot" in page and "Opname in het PZ" in page
+
+
+@pytest.mark.django_db
+def test_an_extension_closes_the_old_limit_reminders_and_its_own_come_before_the_new_end(world):
+    """The 15/17-month reminders of the 18-month limit close by themselves, in the same transaction,
+    when the activeringstraject is extended; 3 and 1 months before the new end, new ones come."""
+    from reminders.engine import evaluate
+    from reminders.models import Reminder
+
+    today = datetime.date.today()
+    start = today - datetime.timedelta(days=16 * 31)
+    werk_zorg = services.trajectory_register(client=world.client, by=world.alice, type="werk_zorg",
+                                             start_date=start, start=True, vdab_decided_on=start)
+    evaluate(today)
+    limit = Reminder.objects.of_organisation(world.menen).filter(rule="werk_zorg_grens", trajectory=werk_zorg)
+    assert [(r.detail, r.status) for r in limit] == [("15", "open")]
+    extended_to = rules.werk_zorg_last_day(start) + datetime.timedelta(days=120)
+    services.trajectory_update(trajectory=werk_zorg, extended_to=extended_to, planned_end_date=extended_to,
+                               extension_reason="Opname in het PZ")
+    assert [(r.detail, r.status, r.closed_by_itself) for r in limit.all()] == [("15", "afgehandeld", True)]
+    later = extended_to - datetime.timedelta(days=60)
+    evaluate(later)
+    assert [(r.due_date, r.detail) for r in limit.filter(status="open")] == [
+        (extended_to - relativedelta(months=3), f"verlengd:{extended_to.isoformat()}:3")]
