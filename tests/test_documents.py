@@ -82,6 +82,24 @@ def test_a_document_of_a_trajectory_is_listed_on_the_trajectory_and_the_case_fil
     assert "stage.png" in http.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
 
 
+def test_a_twes_placement_agreement_is_uploaded_from_its_placement_row(world, login):
+    """The trajectory page's link asks for the kind; the uploaded agreement shows on the placement's row."""
+    http = login(world.alice)
+    trajectory_url = reverse("trajectories:detail", args=[world.client.pk, world.trajectory.pk])
+    form = http.get(reverse("documents:add", args=[world.client.pk]),
+                    {"traject": world.trajectory.pk, "soort": "plaatsingsovereenkomst"}).context["form"]
+    assert form.initial["kind"] == Document.Kind.PLACEMENT_AGREEMENT
+    assert http.get(reverse("documents:add", args=[world.client.pk]),
+                    {"soort": "onbestaand"}).context["form"].initial["kind"] is None
+    response = upload(http, world.client, name="plaatsingsovereenkomst.pdf", kind="plaatsingsovereenkomst",
+                      trajectory=world.trajectory.pk, next=trajectory_url)
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert (document.kind, document.get_kind_display()) == ("plaatsingsovereenkomst", "plaatsingsovereenkomst")
+    row = http.get(trajectory_url).content.decode()
+    assert reverse("documents:download", args=[world.client.pk, document.pk]) in row
+
+
 @pytest.mark.parametrize("content, name, message", [
     (b"MZ\x90\x00" + b"\x00" * 100, "contract.pdf", "contract.pdf is geen document dat dit systeem bewaart"),
     (b"<html><script>alert(1)</script></html>", "brief.html", "brief.html is geen document"),

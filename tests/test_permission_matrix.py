@@ -25,7 +25,7 @@ from organisations.models import AccountChangeRequest, Role
 from reminders.models import Reminder
 from reporting.models import YearlyReport
 from trajectories import services
-from trajectories.models import Goal
+from trajectories.models import CareOrganisation, Goal
 
 from .conftest import pass_second_factor
 from .factories import ClientFactory, UserFactory
@@ -133,6 +133,11 @@ RULES = {
     "vocabulary_toggle": Rule(answers(ok=["beheerder"], hide=["x_beheerder"]), ("post",),
                               lambda objects: {"vocabulary": "competentie", "pk": objects.competence.pk}),
     "reminders:settings": Rule(ADMINISTRATION, BOTH),
+    # The care organisations (casemanager Zorg): the beheerder keeps her organisation's list.
+    "care_organisation_list": Rule(ADMINISTRATION),
+    "care_organisation_create": Rule(ADMINISTRATION, BOTH),
+    "care_organisation_edit": Rule(answers(ok=["beheerder"], hide=["x_beheerder"]), BOTH,
+                                   lambda objects: {"pk": objects.care_organisation.pk}),
     # Case files.
     "search": Rule(CASE_WORK),
     "clients:list": Rule(CASE_WORK),
@@ -268,9 +273,11 @@ class Objects:
         self.client, self.barrier, self.trajectory, self.employer = (
             world.client, world.barrier, world.trajectory, world.employer)
         today = datetime.date.today()
+        self.care_organisation = CareOrganisation.objects.create(
+            organisation=world.menen, name="CGG Zuid-West", kind=CareOrganisation.Kind.CGG)
         self.werk_zorg = services.trajectory_register(
             client=world.client, by=world.alice, type="werk_zorg", start_date=today - datetime.timedelta(days=30),
-            care_partner_name="CGG Zuid-West")
+            care_organisation=self.care_organisation)
         self.hours_step = services.hours_step_add(trajectory=self.werk_zorg, from_date=today, hours_per_week=4)
         self.goal = Goal.objects.create(trajectory=world.trajectory, description="Heftruckattest halen")
         self.competence = Competence.objects.create(organisation=world.menen, name="Orderpicking")

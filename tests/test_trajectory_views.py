@@ -1,9 +1,10 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
-from trajectories.models import Trajectory
+from trajectories.models import CareOrganisation, Trajectory
 
 from .factories import ClientFactory, EmployerFactory, edit_version, running_twe, version_in_form
 
@@ -38,11 +39,19 @@ def test_a_counsellor_starts_a_twe_at_an_employer(world, login):
     assert list(twe.events.values_list("action", flat=True)) == ["aangemeld", "start"]
 
 
-def test_a_running_twe_without_workplace_is_refused_on_the_employer_field(world, login):
+def test_a_twe_starts_with_the_screening_without_a_workplace(world, login):
     world.trajectory.delete()
     response = login(world.alice).post(create_url(world), new_twe(world, employer="", function="", hours_per_week=""))
+    assert response.status_code == 302
+    twe = Trajectory.objects.get(client=world.client)
+    assert (twe.status, twe.placements.exists(), twe.twe_phase()) == ("lopend", False, "screening")
+
+
+def test_a_twe_workplace_under_half_time_is_refused_on_the_hours_field(world, login):
+    world.trajectory.delete()
+    response = login(world.alice).post(create_url(world), new_twe(world, hours_per_week="12"))
     assert response.status_code == 422
-    assert "werkplek" in " ".join(response.context["form"].errors["employer"])
+    assert "minstens 19 uur per week" in " ".join(response.context["form"].errors["hours_per_week"])
     assert not Trajectory.objects.filter(client=world.client).exists()
 
 
@@ -93,7 +102,7 @@ def test_closing_asks_for_an_outcome_in_dutch(world, login):
 
 def test_closing_with_an_outcome_shows_on_the_timeline(world, login):
     http = login(world.alice)
-    assert transition(http, world, "close", outcome="werk").status_code == 302
+    assert transition(http, world, "close", outcome="werk", leefloon_after="werk").status_code == 302
     world.trajectory.refresh_from_db()
     assert (world.trajectory.status, world.trajectory.outcome) == ("afgerond", "werk")
     page = http.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
@@ -113,12 +122,17 @@ def test_work_care_details_are_for_the_assigned_counsellor_and_the_head(world, l
     from audit.models import AccessLog
     from trajectories import services
 
+    hospital = CareOrganisation.objects.create(organisation=world.menen, name="PZ Heilig Hart",
+                                               kind=CareOrganisation.Kind.PSYCHIATRIC)
     werk_zorg = services.trajectory_register(client=world.client, by=world.alice, type="werk_zorg",
-                                             start_date=TODAY, care_partner="psychiatrisch_ziekenhuis",
+                                             start_date=TODAY, care_organisation=hospital, work_casemanager="gtb",
                                              care_moments="Gesprek met de psychiater op dinsdag")
     url = reverse("trajectories:detail", args=[world.client.pk, werk_zorg.pk])
-    assert "psychiater" not in login(world.bob).get(url).content.decode()
-    assert "psychiater" in login(world.hilde).get(url).content.decode()
+    seen_by_colleague = login(world.bob).get(url).content.decode()
+    assert "psychiater" not in seen_by_colleague and "Heilig Hart" not in seen_by_colleague
+    assert "GTB" in seen_by_colleague  # the casemanager Werk is no care detail
+    seen_by_head = login(world.hilde).get(url).content.decode()
+    assert "psychiater" in seen_by_head and "PZ Heilig Hart" in seen_by_head
     assert AccessLog.objects.filter(user=world.hilde, action="gevoelig_gelezen").count() == 1
     assert AccessLog.objects.filter(user=world.bob, action="geopend").count() == 1
 
@@ -202,7 +216,7 @@ def test_the_trajectory_page_has_a_constant_number_of_queries(world, login):
     for n in range(5):
         services.goal_add(trajectory=world.trajectory, description=f"Doel {n}")
         services.placement_add(trajectory=world.trajectory, employer=EmployerFactory(organisation=world.menen),
-                               function="f", hours_per_week=8, start_date=TODAY)
+                               function="f", hours_per_week=19, start_date=TODAY)
         services.evaluation_add(trajectory=world.trajectory, author=world.alice, date=TODAY, note="n")
     services.trajectory_transition(trajectory=world.trajectory, action="suspend", by=world.alice)
     services.trajectory_transition(trajectory=world.trajectory, action="resume", by=world.alice)
@@ -217,12 +231,12 @@ def test_the_planned_end_of_a_werk_zorg_is_edited_within_18_months(world, login)
     url = reverse("trajectories:edit", args=[world.client.pk, werk_zorg.pk])
     http = login(world.alice)
     version = edit_version(werk_zorg)
-    response = http.post(url, {"planned_end_date": "01/07/2027", "care_partner": "ocmw", "version": version})
+    response = http.post(url, {"planned_end_date": "01/07/2027", "work_casemanager": "vdab", "version": version})
     assert "30/06/2027" in " ".join(response.context["form"].errors["planned_end_date"])
-    assert http.post(url, {"planned_end_date": "30/06/2027", "care_partner": "ocmw",
+    assert http.post(url, {"planned_end_date": "30/06/2027", "work_casemanager": "vdab",
                            "version": version}).status_code == 302
     werk_zorg.refresh_from_db()
-    assert (werk_zorg.planned_end_date, werk_zorg.care_partner) == (datetime.date(2027, 6, 30), "ocmw")
+    assert (werk_zorg.planned_end_date, werk_zorg.work_casemanager) == (datetime.date(2027, 6, 30), "vdab")
 
 
 def test_a_trajectory_saved_by_someone_else_meanwhile_is_not_overwritten(world, login):
@@ -256,3 +270,187 @@ def test_a_step_saved_by_someone_else_in_the_same_moment_gets_a_dutch_page(world
     assert response.status_code == 409 and "Intussen gewijzigd" in response.content.decode()
     world.trajectory.refresh_from_db()
     assert world.trajectory.status == "lopend"
+
+
+# The TWE-OCMW's page (issue 18): its phases, its warnings, its placement agreement, and closing
+# with whether the leefloon was left.
+
+def detail(http, world, trajectory=None):
+    return http.get(reverse("trajectories:detail", args=[world.client.pk, (trajectory or world.trajectory).pk]))
+
+
+def test_the_twe_page_shows_its_phases_and_what_is_missing(world, login):
+    http = login(world.alice)
+    response = detail(http, world)
+    content = response.content.decode()
+    twe = response.context["twe"]
+    # Started 90 days ago at a partner, today in its art. 60 §7 employment; no WEO, no placement agreement.
+    assert twe.phase == "tewerkstelling"
+    assert [row.key for row in twe.rows if row.current] == ["tewerkstelling"]
+    assert "Fasen van de TWE" in content and "Tewerkstelling art. 60 §7" in content
+    assert "19 u/week · Vanhoutte Logistiek NV" in content
+    assert 'id="warning-weo"' in content and "Er is geen datum van de WEO ingevuld" in content
+    placement = world.trajectory.placements.get()
+    assert f'id="warning-agreement-{placement.pk}"' in content
+    assert "geen plaatsingsovereenkomst ingevuld" in content
+    assert "gekend zodra de datum van de WEO ingevuld is" in content  # the last allowed day waits for the WEO
+
+    # The WEO and the agreement recorded: the warnings go, the last day is known.
+    start = world.trajectory.start_date
+    version = edit_version(world.trajectory)
+    assert http.post(reverse("trajectories:edit", args=[world.client.pk, world.trajectory.pk]), {
+        "weo_signed_on": as_text(start), "vdab_registered_on": as_text(start), "version": version,
+    }).status_code == 302
+    placement_url = reverse("trajectories:placement_edit", args=[world.client.pk, world.trajectory.pk, placement.pk])
+    assert http.post(placement_url, {
+        "employer": world.employer.pk, "function": placement.function, "hours_per_week": "19",
+        "start_date": as_text(start), "agreement_signed_on": as_text(start - datetime.timedelta(days=3)),
+    }).status_code == 302
+    content = detail(http, world).content.decode()
+    assert 'id="warning-weo"' not in content and "warning-agreement" not in content
+    world.trajectory.refresh_from_db()
+    assert as_text(world.trajectory.twe_last_day) in content
+    assert f"WEO ondertekend op {as_text(start)}" in content
+    assert f"geregistreerd op {as_text(start)}" in content
+    assert f"ondertekend op {as_text(start - datetime.timedelta(days=3))}" in content
+
+
+def test_a_twe_long_in_screening_without_a_workplace_is_a_warning(world, login):
+    world.trajectory.delete()
+    from trajectories import services
+
+    twe = services.trajectory_register(client=world.client, by=world.alice, type="twe",
+                                       start_date=TODAY - datetime.timedelta(days=100), start=True)
+    response = detail(login(world.alice), world, twe)
+    assert response.context["twe"].phase == "screening"
+    assert "langer dan 3 maanden, zonder werkplek" in response.content.decode()
+    recent = TODAY - datetime.timedelta(days=20)
+    twe.start_date = recent
+    twe.save()
+    assert "zonder werkplek" not in detail(login(world.alice), world, twe).content.decode()
+
+
+def test_the_phases_follow_the_placement_and_its_end(world, login):
+    from trajectories import services
+
+    world.trajectory.delete()
+    start = TODAY - datetime.timedelta(days=60)
+    twe = services.trajectory_register(client=world.client, by=world.alice, type="twe", start_date=start,
+                                       start=True, weo_signed_on=start + datetime.timedelta(days=10))
+    http = login(world.alice)
+    assert detail(http, world, twe).context["twe"].phase == "weo"
+    services.placement_add(trajectory=twe, employer=world.employer, function="orderpicker", hours_per_week=19,
+                           start_date=start + datetime.timedelta(days=20), end_date=TODAY - datetime.timedelta(days=5),
+                           agreement_signed_on=start + datetime.timedelta(days=15))
+    twe = Trajectory.objects.get(pk=twe.pk)
+    response = detail(http, world, twe)
+    assert response.context["twe"].phase == "nabegeleiding"
+    assert [row.key for row in response.context["twe"].rows if row.current] == ["nabegeleiding"]
+    assert f"vanaf {as_text(TODAY - datetime.timedelta(days=4))}" in response.content.decode()
+
+
+def test_closing_records_whether_the_leefloon_was_left(world, login):
+    http = login(world.alice)
+    refused = transition(http, world, "close", outcome="werk")
+    assert refused.status_code == 422
+    assert refused.context["form"].errors["leefloon_after"] == ["Heeft de persoon het leefloon verlaten? Kies er een."]
+    world.trajectory.refresh_from_db()
+    assert (world.trajectory.status, world.trajectory.leefloon_after) == ("lopend", "")
+
+    assert transition(http, world, "close", outcome="werkloos", leefloon_after="uitkering").status_code == 302
+    world.trajectory.refresh_from_db()
+    assert (world.trajectory.status, world.trajectory.leefloon_after) == ("afgerond", "uitkering")
+    content = detail(http, world).content.decode()
+    assert "Leefloon verlaten: werkloosheids- of andere uitkering" in content
+    assert detail(http, world).context["twe"].rows[-1].current  # closed: the end is where it stands
+
+
+def test_stopping_may_say_whether_the_leefloon_was_left(world, login):
+    http = login(world.alice)
+    form = http.get(reverse("trajectories:transition", args=[world.client.pk, world.trajectory.pk, "stop"]))
+    assert not form.context["form"].fields["leefloon_after"].required
+    assert "leefloon_after" not in http.get(reverse(
+        "trajectories:transition", args=[world.client.pk, world.trajectory.pk, "suspend"])).context["form"].fields
+    assert transition(http, world, "stop", reason="Verhuisd").status_code == 302
+    world.trajectory.refresh_from_db()
+    assert (world.trajectory.status, world.trajectory.leefloon_after) == ("stopgezet", "")
+
+
+def test_a_placement_agreement_signed_after_the_start_is_refused_in_dutch(world, login):
+    url = reverse("trajectories:placement_create", args=[world.client.pk, world.trajectory.pk])
+    response = login(world.alice).post(url, {
+        "employer": world.employer.pk, "function": "heftruckchauffeur", "hours_per_week": "24",
+        "start_date": as_text(TODAY - datetime.timedelta(days=2)), "agreement_signed_on": as_text(TODAY)})
+    assert response.status_code == 422
+    assert response.context["placement_form"].errors["agreement_signed_on"] == [
+        f"De plaatsingsovereenkomst wordt ondertekend voor het werk start ({as_text(TODAY - datetime.timedelta(2))})."]
+    assert world.trajectory.placements.count() == 1
+
+
+def test_a_twe_placement_under_half_time_is_refused_on_the_hours_field(world, login):
+    url = reverse("trajectories:placement_create", args=[world.client.pk, world.trajectory.pk])
+    response = login(world.alice).post(url, {"employer": world.employer.pk, "function": "poetshulp",
+                                             "hours_per_week": "10", "start_date": as_text(TODAY)})
+    assert response.status_code == 422
+    assert "minstens 19 uur per week" in response.context["placement_form"].errors["hours_per_week"][0]
+
+
+def test_only_a_twe_placement_asks_for_a_placement_agreement(world, login):
+    from trajectories import services
+
+    werk_zorg = services.trajectory_register(client=world.client, by=world.alice, type="werk_zorg", start_date=TODAY)
+    assert "agreement_signed_on" not in detail(login(world.alice), world, werk_zorg).context["placement_form"].fields
+    assert "agreement_signed_on" in detail(login(world.alice), world).context["placement_form"].fields
+
+
+def test_the_placement_row_links_its_agreement_document(world, login):
+    from django.core.files.base import ContentFile
+
+    from documents.services import document_add
+
+    http = login(world.alice)
+    add_url = reverse("documents:add", args=[world.client.pk])
+    content = detail(http, world).content.decode()
+    assert f"{add_url}?traject={world.trajectory.pk}&amp;soort=plaatsingsovereenkomst" in content
+    form = http.get(add_url, {"traject": world.trajectory.pk, "soort": "plaatsingsovereenkomst"}).context["form"]
+    assert (form.initial["kind"], form.initial["trajectory"]) == ("plaatsingsovereenkomst", world.trajectory)
+    document = document_add(client=world.client, by=world.alice, kind="plaatsingsovereenkomst", date=TODAY,
+                            trajectory=world.trajectory, file=ContentFile(b"%PDF-1.4 test", name="overeenkomst.pdf"))
+    content = detail(http, world).content.decode()
+    assert reverse("documents:download", args=[world.client.pk, document.pk]) in content
+    assert "Overeenkomst downloaden" in content
+
+
+def test_a_care_organisation_of_another_ocmw_is_refused_in_the_trajectory_forms(world, login):
+    foreign = CareOrganisation.objects.create(organisation=world.wervik, name="CAW Wervik", kind="caw")
+    own = CareOrganisation.objects.create(organisation=world.menen, name="CAW Menen", kind="caw")
+    http = login(world.alice)
+    response = http.post(create_url(world), {"type": "werk_zorg", "start_date": as_text(TODAY),
+                                             "care_organisation": foreign.pk, "work_casemanager": "vdab"})
+    assert response.status_code == 422
+    assert "care_organisation" in response.context["form"].errors
+    assert "Selecteer een geldige keuze" in response.context["form"].errors["care_organisation"][0]
+    assert not Trajectory.objects.filter(type="werk_zorg").exists()
+    assert http.post(create_url(world), {"type": "werk_zorg", "start_date": as_text(TODAY),
+                                         "care_organisation": own.pk, "work_casemanager": "vdab",
+                                         "work_casemanager_name": "Loopbaanbegeleider Menen"}).status_code == 302
+    werk_zorg = Trajectory.objects.get(type="werk_zorg")
+    assert (werk_zorg.care_organisation, werk_zorg.work_casemanager) == (own, "vdab")
+    edit = reverse("trajectories:edit", args=[world.client.pk, werk_zorg.pk])
+    response = http.post(edit, {"planned_end_date": as_text(werk_zorg.planned_end_date),
+                                "care_organisation": foreign.pk, "version": edit_version(werk_zorg)})
+    assert response.status_code == 422 and "care_organisation" in response.context["form"].errors
+    werk_zorg.refresh_from_db()
+    assert werk_zorg.care_organisation == own
+
+
+def test_a_placement_agreement_at_an_own_service_is_refused_and_its_option_is_marked(world, login):
+    own = EmployerFactory(organisation=world.menen, name="Groendienst", kind="eigen_dienst")
+    url = reverse("trajectories:placement_create", args=[world.client.pk, world.trajectory.pk])
+    response = login(world.alice).post(url, {"employer": own.pk, "function": "groenarbeider", "hours_per_week": "19",
+                                             "start_date": as_text(TODAY), "agreement_signed_on": as_text(TODAY)})
+    assert response.status_code == 422
+    assert response.context["placement_form"].errors["agreement_signed_on"] == [
+        "Een plaatsingsovereenkomst hoort alleen bij een werkplek bij een partner."]
+    content = response.content.decode()
+    assert re.search(rf'<option value="{own.pk}"[^>]*data-own-service', content)  # the page hides its agreement field

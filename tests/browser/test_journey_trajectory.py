@@ -22,6 +22,7 @@ def shot(screenshots):
 def close_with_outcome(page, shot, name):
     page.get_by_role("link", name="Afronden met uitstroom").click()
     page.get_by_label("Uitstroom").select_option(label="Werk (regulier)")
+    page.get_by_label("Leefloon na het traject").select_option(label="Leefloon verlaten: werk")
     shot(page, f"{name}-close-form")
     page.get_by_role("button", name="Afronden met uitstroom").click()
     expect(page.locator("h1 .badge")).to_have_text("Afgerond")
@@ -56,7 +57,7 @@ def test_twe_then_nazorg_to_work(page, live_server, world, shot):
     # 3. "Nazorg starten": the form comes filled in from the TWE.
     page.get_by_role("link", name="Nazorg starten").click()
     expect(page.get_by_label("Type")).to_have_value("nazorg")
-    expect(page.get_by_label("Volgt op de TWE")).to_have_value(str(twe.pk))
+    expect(page.get_by_label("Volgt op de stap")).to_have_value(str(twe.pk))
     shot(page, "new-nazorg-filled-in")
     page.get_by_role("button", name="Traject opslaan").click()
     expect(page.locator("h1")).to_contain_text("Nazorg")

@@ -27,7 +27,9 @@ def document_add(request, client_pk):
     if request.method == "GET":
         trajectory = client.trajectories.filter(pk=query_int(request, "traject")).first()
         gpmi = client.gpmis.filter(pk=query_int(request, "gpmi")).first()
-        initial = {"trajectory": trajectory, "gpmi": gpmi, "kind": Document.Kind.GPMI if gpmi else None}
+        # ?soort=: the kind the link asks for (the trajectory page's "add the placement agreement").
+        kind = request.GET.get("soort") if request.GET.get("soort") in Document.Kind.values else None
+        initial = {"trajectory": trajectory, "gpmi": gpmi, "kind": Document.Kind.GPMI if gpmi else kind}
         form = DocumentForm(client=client, initial=initial)
         template = "documents/_document_form.html" if request.htmx else "documents/document_form_page.html"
         return render(request, template, {"client": client, "form": form, "next": request.GET.get("next", "")})

@@ -2,7 +2,7 @@ from django.urls import path
 
 from web import home
 
-from . import views
+from . import care_organisations, views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -21,4 +21,9 @@ urlpatterns = [
     path("beheer/vocabularium/", views.vocabulary, name="vocabulary"),
     path("beheer/instellingen/", views.organisation_settings, name="organisation_settings"),
     path("beheer/vocabularium/<str:vocabulary>/<int:pk>/", views.vocabulary_toggle, name="vocabulary_toggle"),
+    path("beheer/zorgorganisaties/", care_organisations.care_organisation_list, name="care_organisation_list"),
+    path("beheer/zorgorganisaties/nieuw/", care_organisations.care_organisation_create,
+         name="care_organisation_create"),
+    path("beheer/zorgorganisaties/<int:pk>/", care_organisations.care_organisation_edit,
+         name="care_organisation_edit"),
 ]

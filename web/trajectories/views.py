@@ -12,6 +12,7 @@ from audit.models import AccessLog, log_access
 from audit.sensitive import may_read_sensitive, read_sensitive
 from clients import selectors as client_selectors
 from common.params import query_int
+from documents.models import Document
 from documents.selectors import documents_section
 from organisations.permissions import case_file_access
 from trajectories import selectors as trajectory_selectors
@@ -30,6 +31,7 @@ from .forms import (
     TrajectoryForm,
     TransitionForm,
 )
+from .twe import twe_overview
 
 
 def _trajectory(client, pk):
@@ -87,14 +89,17 @@ def _render_detail(request, client, trajectory, forms=None, status=200):
     if read:
         read_sensitive(request.user, client, detail=read)
     forms = forms or {}
+    placements = trajectory.placements.all()
+    _link_agreement_documents(trajectory, placements, documents["documents"])
     context = {
         **documents,
+        "twe": twe_overview(trajectory),
         "client": client,
         "trajectory": trajectory,
         "can_edit": can_edit,
         "transitions": allowed_transitions(trajectory.status) if can_edit else [],
         "events": trajectory.events.select_related("by"),
-        "placements": trajectory.placements.all(),
+        "placements": placements,
         "goals": trajectory.goals.all(),
         "evaluations": trajectory.evaluations.select_related("author"),
         "hours_steps": trajectory.hours_steps.all(),
@@ -111,6 +116,21 @@ def _render_detail(request, client, trajectory, forms=None, status=200):
         "hours_form": forms.get("hours") or HoursStepForm(),
     }
     return render(request, "trajectories/trajectory_detail.html", context, status=status)
+
+
+def _link_agreement_documents(trajectory, placements, shown_documents):
+    """Give each of a TWE's placements at a partner `agreement_document`: the ShownDocument of its
+    placement agreement, when one was added to the trajectory: the one dated on the day the
+    agreement was signed, or, with one placement at a partner, the latest one."""
+    if trajectory.type != TrajectoryType.TWE:
+        return
+    agreements = [shown for shown in shown_documents
+                  if shown.document.kind == Document.Kind.PLACEMENT_AGREEMENT and not shown.confidential]
+    at_partner = [placement for placement in placements if placement.at_partner]
+    for placement in at_partner:
+        same_day = [shown for shown in agreements if shown.document.date == placement.agreement_signed_on]
+        only = agreements[:1] if len(at_partner) == 1 else []
+        placement.agreement_document = (same_day or only or [None])[0]
 
 
 @case_file_access
