@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from stdnum.be import nn
 
 from audit.models import AccessLog
-from clients.models import Assignment, Barrier, Client, Competence, ContactMoment, Interest
+from clients.models import Assignment, Barrier, Client, Competence, ContactMoment, Interest, VdabConsent
 from clients.services import clients_hand_over
 from documents.models import Document
 from documents.services import document_add, documents_forget
@@ -553,6 +553,15 @@ class DemoBuilder:
 
     # TWE-OCMW
 
+    @staticmethod
+    def _vdab_consent(client, given_on):
+        """A TWE is registered in VDAB's partner portal only with the client's consent."""
+        if not client.vdab_consents.filter(withdrawn_on__isnull=True).exists():
+            consent = VdabConsent(client=client, given_on=given_on,
+                                  scope="Opvolging van de TWE in Mijn Loopbaan voor partners")
+            consent.full_clean()
+            consent.save()
+
     def _twe(self, client, employers, start, steps=(), *, weo=None, work=None, work_end=None, planned_end=None,
              own_service=None, agreement=True, training=False, description=""):
         """A TWE-OCMW through its phases (DOMAIN.md): the screening from `start`, guidance from the WEO
@@ -568,6 +577,7 @@ class DemoBuilder:
         registered = start + datetime.timedelta(days=self.random.randint(0, 10))
         if self.random.random() < 0.4 and registered <= self.today:
             fields["vdab_registered_on"] = registered
+            self._vdab_consent(client, start)
         if training:
             training_start = weo + datetime.timedelta(days=self.random.randint(3, 10))
             fields.update(training_name=self.random.choice(TWE_TRAININGS), training_start=training_start,
