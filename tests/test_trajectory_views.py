@@ -315,7 +315,9 @@ def test_the_twe_page_shows_its_phases_and_what_is_missing(world, login):
     assert f"ondertekend op {as_text(start - datetime.timedelta(days=3))}" in content
 
 
-def test_a_twe_long_in_screening_without_a_workplace_is_a_warning(world, login):
+def test_a_twe_the_reminder_rule_finds_without_a_workplace_is_a_warning(world, login):
+    """The page asks what the worklist asks (reminders: a running TWE without a workplace, after the
+    organisation's number of days, 30 by default, or once the WEO is signed)."""
     world.trajectory.delete()
     from trajectories import services
 
@@ -323,11 +325,14 @@ def test_a_twe_long_in_screening_without_a_workplace_is_a_warning(world, login):
                                        start_date=TODAY - datetime.timedelta(days=100), start=True)
     response = detail(login(world.alice), world, twe)
     assert response.context["twe"].phase == "screening"
-    assert "langer dan 3 maanden, zonder werkplek" in response.content.decode()
+    assert "zonder werkplek: voeg de tewerkstelling art. 60 §7 toe" in response.content.decode()
     recent = TODAY - datetime.timedelta(days=20)
     twe.start_date = recent
     twe.save()
     assert "zonder werkplek" not in detail(login(world.alice), world, twe).content.decode()
+    twe.weo_signed_on = recent
+    twe.save()
+    assert "en de WEO werd ondertekend op" in detail(login(world.alice), world, twe).content.decode()
 
 
 def test_the_phases_follow_the_placement_and_its_end(world, login):

@@ -5,13 +5,9 @@ the trajectory and its prefetched placements, without a query of its own."""
 import datetime
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from trajectories.rules import TrajectoryType, TwePhase
-
-# A running TWE still in screening without a workplace after this long is shown as a warning.
-LONG_SCREENING_MONTHS = 3
 
 
 @dataclass
@@ -34,11 +30,13 @@ class TweOverview:
     last_day: datetime.date | None
     weo_missing: bool
     without_agreement: list
-    long_screening_since: datetime.date | None
+    lacks_workplace: bool
 
 
-def twe_overview(trajectory, today=None):
-    """The phases of a TWE as PhaseRows and its warnings; None for another type."""
+def twe_overview(trajectory, today=None, *, lacks_workplace=False):
+    """The phases of a TWE as PhaseRows and its warnings; None for another type. `lacks_workplace`:
+    the reminder rule "a running TWE without a workplace" finds it (reminders.engine, the one rule
+    with its per-organisation number of days)."""
     if trajectory.type != TrajectoryType.TWE:
         return None
     today = today or timezone.localdate()
@@ -70,10 +68,6 @@ def twe_overview(trajectory, today=None):
         row.current = not final and row.key == phase
     rows.append(PhaseRow("end", "", trajectory.end_date or trajectory.planned_end_date, current=final))
 
-    long_screening_since = None
-    if (trajectory.is_running and not placements and phase in (TwePhase.SCREENING, TwePhase.WEO)
-            and trajectory.start_date + relativedelta(months=LONG_SCREENING_MONTHS) <= today):
-        long_screening_since = trajectory.start_date
     return TweOverview(
         phase=phase,
         rows=rows,
@@ -81,5 +75,5 @@ def twe_overview(trajectory, today=None):
         # The WEO is signed at the latest on the employment's first day: asked once there is one.
         weo_missing=bool(placements) and not trajectory.weo_signed_on,
         without_agreement=[placement for placement in placements if placement.lacks_agreement],
-        long_screening_since=long_screening_since,
+        lacks_workplace=lacks_workplace,
     )

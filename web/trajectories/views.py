@@ -15,6 +15,7 @@ from common.params import query_int
 from documents.models import Document
 from documents.selectors import documents_section
 from organisations.permissions import case_file_access
+from reminders import engine as reminder_engine
 from trajectories import selectors as trajectory_selectors
 from trajectories import services
 from trajectories.models import Evaluation, Goal, HoursStep, Placement, Trajectory
@@ -77,6 +78,14 @@ def trajectory_detail(request, client_pk, pk):
 CARE_FIELDS = ("care_organisation", "care_moments")
 
 
+def _lacks_workplace(client, trajectory):
+    """Whether the reminder rule "a running TWE without a workplace" finds this TWE today (one query)."""
+    if trajectory.type != TrajectoryType.TWE or not trajectory.is_running:
+        return False
+    causes = reminder_engine.twe_no_workplace_causes(client.organisation, timezone.localdate(), client=client)
+    return any(due.trajectory_id == trajectory.pk for due in causes)
+
+
 def _render_detail(request, client, trajectory, forms=None, status=200):
     can_edit = request.user.can_edit_client(client)
     # Work-care details (a psychiatric hospital, moments with a psychologist) are special-category
@@ -93,7 +102,7 @@ def _render_detail(request, client, trajectory, forms=None, status=200):
     _link_agreement_documents(trajectory, placements, documents["documents"])
     context = {
         **documents,
-        "twe": twe_overview(trajectory),
+        "twe": twe_overview(trajectory, lacks_workplace=_lacks_workplace(client, trajectory)),
         "client": client,
         "trajectory": trajectory,
         "can_edit": can_edit,
