@@ -21,7 +21,7 @@ demo: $(VENV)/.runtime
 	@echo "Open http://127.0.0.1:8000 and log in with one of the accounts above."
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-APPS := ocmw_activation common organisations clients leefloon gpmi employers trajectories reminders matching caseload audit reporting documents demo web
+APPS := ocmw_activation common organisations clients leefloon gpmi employers trajectories groupmodules ladder reminders matching caseload audit reporting documents demo web
 
 test: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

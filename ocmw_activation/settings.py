@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "gpmi",
     "employers",
     "trajectories",
+    "groupmodules",
+    "ladder",
     "reminders",
     "caseload",
     "audit",
