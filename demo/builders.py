@@ -23,6 +23,7 @@ from clients.services import clients_hand_over
 from documents.models import Document
 from documents.services import document_add, documents_forget
 from employers.models import Agreement, ContactPerson, Employer, Workplace
+from groupmodules.models import Module
 from organisations import accounts
 from organisations.models import AccountChangeRequest, AccountEvent, Organisation, Region, Role, User
 from reminders import tasks as reminder_tasks
@@ -41,6 +42,7 @@ from trajectories.rules import (
 )
 
 from .legal import LegalBuilder
+from .modules import ModuleBuilder
 from .volume import VolumeBuilder, leefloon_after
 
 DEMO_PASSWORD = "demo-wachtwoord"
@@ -239,6 +241,9 @@ class DemoBuilder:
         for organisation, count in counts.items():
             self._more_counsellors(organisation, count)
             self._clients(organisation, count)
+        # After every client is made: the draws for modules leave the rest of the demo as it was.
+        for organisation in organisations:
+            self._group_modules(organisation)
         self._colleague_waiting(menen)
         # The daily task, run in-process without Redis (a worker with it): the follow-up list is
         # not empty on the first login.
@@ -262,6 +267,7 @@ class DemoBuilder:
             Client.objects.filter(organisation=organisation).delete()
             Employer.objects.filter(organisation=organisation).delete()
             CareOrganisation.objects.filter(organisation=organisation).delete()
+            Module.objects.filter(organisation=organisation).delete()
             Competence.objects.filter(organisation=organisation).delete()
             Interest.objects.filter(organisation=organisation).delete()
             User.objects.filter(organisation=organisation).delete()
@@ -347,6 +353,19 @@ class DemoBuilder:
                           work_casemanagers=WORK_CASEMANAGERS[organisation.slug.removeprefix("demo-")]).build(volume)
         self._assignments(organisation, clients)
         LegalBuilder(random=self.random, today=self.today).build(clients)
+
+    def _group_modules(self, organisation):
+        """Group modules with their sessions and attendance, and ladder measurements (demo/modules.py),
+        for the story clients whose file is open."""
+        slug = organisation.slug.removeprefix("demo-")
+        story = Client.objects.filter(organisation=organisation).order_by("pk").values_list("pk", flat=True)
+        story = list(story[:STORY_CLIENTS])
+        clients = list(Client.objects.filter(pk__in=story, anonymised_at=None).exclude(status=Client.Status.CLOSED)
+                       .select_related("organisation", "counsellor").order_by("pk"))
+        trainers = [User.objects.get(email=f"trajectbegeleider@{slug}.demo"),
+                    User.objects.get(email=f"trajectbegeleider2@{slug}.demo")]
+        ModuleBuilder(random=self.random, today=self.today).build(
+            organisation, clients, trainers=trainers, head=User.objects.get(email=f"diensthoofd@{slug}.demo"))
 
     def _assignments(self, organisation, clients):
         """Who holds each file since it was made, and one handover: the second counsellor is on

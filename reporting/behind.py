@@ -1,24 +1,27 @@
 """The files behind each figure of the diensthoofd's dashboard: every count can be opened as the
-list of clients, trajectories, employers or reminders it counts. Each list starts from the
+list of clients, trajectories, employers, reminders or group-module sessions it counts. Each list starts from the
 queryset or the set (reporting.yearly.YearSets) the figure itself is counted from, so a figure
 and its list always agree (tests/test_figures_behind.py checks every figure on a built demo)."""
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from common.params import ascii_int
+from groupmodules.models import Session
+from groupmodules.rules import ABSENT, ATTENDED
 from trajectories.rules import RUNNING, Outcome, Status, TrajectoryType
 
 from .dashboard import open_files, overdue, scope
-from .yearly import partner_employers, year_sets
+from .yearly import held_sessions, module_sets, partner_employers, year_sets
 
 
 @dataclass
 class Behind:
-    kind: str  # "clients", "trajectories", "employers" or "reminders"
+    kind: str  # "clients", "trajectories", "employers", "reminders" or "sessions"
     title: str
     rows: object  # a queryset, or a list for the employers
 
@@ -127,6 +130,57 @@ def overdue_behind(*, reminders, **_rest):
     return Behind("reminders", _("Reminders overdue"), overdue(reminders))
 
 
+def _module(params, sets, organisation):
+    """The module asked for (`module`), one with a session held in the year, or None when not asked."""
+    if "module" not in params:
+        return None
+    module = ascii_int(params.get("module"))
+    if module not in {pk for pk, _title, _kind in sets.modules[organisation.pk]}:
+        raise Http404(_("The dashboard has no such figure."))
+    return module
+
+
+def _module_title(sets, organisation, module):
+    return next(title for pk, title, _kind in sets.modules[organisation.pk] if pk == module)
+
+
+def participants_behind(*, organisation, clients, year, params, **_rest):
+    sets = module_sets([organisation], year)
+    module = _module(params, sets, organisation)
+    if module is None:
+        return Behind("clients", _("Took part in a group module in %(year)s") % {"year": year},
+                      clients.filter(pk__in=sets.participants[organisation.pk]))
+    return Behind("clients", _("Took part in %(module)s in %(year)s") % {
+        "module": _module_title(sets, organisation, module), "year": year},
+        clients.filter(pk__in=sets.module_participants[module]))
+
+
+def sessions_behind(*, organisation, year, params, **_rest):
+    sets = module_sets([organisation], year)
+    module = _module(params, sets, organisation)
+    sessions = held_sessions(Session.objects.of_organisation(organisation), year)
+    title = _("Group-module sessions held in %(year)s") % {"year": year}
+    if module is not None:
+        sessions = sessions.filter(edition__module=module)
+        title = _("Sessions of %(module)s held in %(year)s") % {
+            "module": _module_title(sets, organisation, module), "year": year}
+    return Behind("sessions", title, sessions.annotate(
+        attended=Count("attendances", filter=Q(attendances__presence__in=ATTENDED)),
+        absent=Count("attendances", filter=Q(attendances__presence__in=ABSENT))))
+
+
+def measured_behind(*, organisation, clients, year, **_rest):
+    measured = module_sets([organisation], year).measured[organisation.pk]
+    return Behind("clients", _("Measured on the participation ladder in %(year)s") % {"year": year},
+                  clients.filter(pk__in=measured))
+
+
+def moved_up_behind(*, organisation, clients, year, **_rest):
+    moved_up = module_sets([organisation], year).moved_up[organisation.pk]
+    return Behind("clients", _("Moved up at least one rung of the participation ladder in %(year)s") % {
+        "year": year}, clients.filter(pk__in=moved_up))
+
+
 def _month_name(month):
     return MONTHS[month]
 
@@ -143,4 +197,8 @@ FIGURES = {
     "uitstroom": outcome_behind,
     "werkgevers": employers_behind,
     "herinneringen": overdue_behind,
+    "deelnemers": participants_behind,
+    "sessies": sessions_behind,
+    "gemeten": measured_behind,
+    "gestegen": moved_up_behind,
 }

@@ -13,7 +13,15 @@ from reminders.models import Reminder
 from trajectories.models import Trajectory
 from trajectories.rules import RUNNING, Outcome, Status, TrajectoryType
 
-from .yearly import busiest, partner_employers, yearly_figures_by_organisation, yearly_summary
+from .yearly import (
+    busiest,
+    module_figures,
+    module_sets,
+    module_table,
+    partner_employers,
+    yearly_figures_by_organisation,
+    yearly_summary,
+)
 
 
 def dashboard(organisation, year, counsellor=None, *, personal=True):
@@ -26,6 +34,8 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
     # One query gives the caseload per counsellor and, added up, the open files.
     caseload = list(open_files(clients).values(
         "counsellor", "counsellor__first_name", "counsellor__last_name").annotate(n=Count("pk")).order_by("-n"))
+    # The group modules and the ladder are the organisation's (a session is nobody's caseload).
+    modules = module_sets([organisation], year) if counsellor is None else None
     return {
         "year": year,
         "caseload": caseload if personal else [],
@@ -50,6 +60,8 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
         **dict(zip(("employers", "other_employers"), busiest(employers, 10), strict=True)),
         "reminders_overdue": overdue(reminders).count(),
         "running_now": sum(n for (_type, status), n in by_status.items() if status in RUNNING),
+        "group_modules": {**module_figures(modules, organisation.pk), "modules": module_table(modules, organisation.pk)}
+        if modules else None,
     }
 
 

@@ -10,7 +10,16 @@ from trajectories.models import Trajectory
 from trajectories.rules import Outcome, TrajectoryType
 
 from . import charts
-from .yearly import busiest, partner_employers, yearly_figures, yearly_report_figures, yearly_summary
+from .yearly import (
+    busiest,
+    module_figures,
+    module_sets,
+    module_table,
+    partner_employers,
+    yearly_figures,
+    yearly_report_figures,
+    yearly_summary,
+)
 
 
 def report_context(organisation, year):
@@ -18,6 +27,7 @@ def report_context(organisation, year):
     figures, durations, months = summary["figures"], summary["durations"], summary["months"]
     previous = yearly_figures(organisation, year - 1)
     employers = partner_employers(organisation, year)
+    modules = module_sets([organisation], year)
     types = []
     for code, label in TrajectoryType.choices:
         now, before = figures["trajecten"][code], previous["trajecten"][code]
@@ -34,6 +44,7 @@ def report_context(organisation, year):
             "left_leefloon": summary["left_leefloon"],
             "employers_active": len(employers), "employers_new": sum(1 for row in employers if row["new"]),
             **dict(zip(("employers", "other_employers"), busiest(employers, 15), strict=True)),
+            **module_figures(modules, organisation.pk), "modules": module_table(modules, organisation.pk),
             "made_at": timezone.localtime()}
 
 

@@ -16,19 +16,27 @@ Version 2 of the JSON adds people, counted once each whatever their number of tr
 - leefloon_verlaten (beyond the contract's keys): werk, uitkering, ander: the people whose latest
   trajectory that ended in Y (with it recorded) left the leefloon, by why. An art. 60 §7
   employment that ends in unemployment benefit reached its goal, though its outcome is werkloos.
+- groepsmodules and participatieladder (issue 19; module_sets says how each is read): the group
+  modules' participants, sessions held and attendances of the year, and the people measured on the
+  participation ladder and those who moved up a rung. A session is *held* when it was not cancelled
+  and its day has come (on or before today): the coming weeks of the current year are planned, not held.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clients.models import Client
 from employers.models import Employer
 from gpmi.models import Exemption, Gpmi
 from gpmi.selectors import unmet
+from groupmodules.models import Attendance, Session
+from groupmodules.rules import ABSENT, ATTENDED
+from ladder.models import LadderMeasurement
 from leefloon.models import LeefloonDecision
 from trajectories.models import Placement, Trajectory, TrajectoryEvent
 from trajectories.rules import LEFT_LEEFLOON, Outcome, TrajectoryType
@@ -54,12 +62,16 @@ def yearly_report_figures(organisation, year, today=None):
 
 def yearly_report_figures_by_organisation(organisations, year, today=None):
     """The figures of the yearly report's JSON, version 2: those of yearly_figures_by_organisation
-    with `personen` and `gpmi`, in two queries (the trajectories, the leefloners) whatever the number
+    with `personen`, `gpmi`, `groepsmodules` and `participatieladder`, in five queries (the
+    trajectories, the leefloners, the attendances, the sessions held, the ladder) whatever the number
     of clients or organisations."""
     sets = year_sets(Trajectory.objects.of_organisations(organisations), year)
     figures = _figures(organisations, year, sets)
     for pk, people in people_figures(organisations, year, sets, today).items():
         figures[pk].update(people)
+    modules = module_sets(organisations, year, today)
+    for organisation in organisations:
+        figures[organisation.pk].update(module_figures(modules, organisation.pk))
     return figures
 
 
@@ -164,7 +176,9 @@ def people_figures(organisations, year, sets, today=None):
     - personen.gevolgd: clients with any trajectory counting in the year; naar_werk: clients with a
       trajectory that ended in the year with outcome werk (whatever else they ended);
     - leefloners: clients with a leefloon decision running on a day of the year; in_activering: of
-      those, the ones with a trajectory counting in the year or a GPMI in force on a day of it;
+      those, the ones with a trajectory counting in the year, a GPMI in force on a day of it, or a
+      group module attended in it (present or late at a session held in the year: the same reading
+      as groepsmodules.deelnemers, attended_in_year);
     - gpmi.ondertekend: leefloners with a GPMI signed on or before 31 December; vrijgesteld: the
       others with an exemption accepted on or before 31 December; zonder: the rest;
     - gpmi.laattijdig: leefloners with a decision whose deadline fell in the year, had passed by
@@ -179,17 +193,18 @@ def people_figures(organisations, year, sets, today=None):
             .annotate(signed=Exists(signed),
                       exempted=Exists(Exemption.objects.filter(**of_client, accepted_on__lte=last)),
                       gpmi_in_year=Exists(signed.filter(Q(end_date__isnull=True) | Q(end_date__gte=first))),
+                      module_in_year=Exists(attended_in_year(year, today).filter(enrolment__client=OuterRef("pk"))),
                       late=Exists(unmet(LeefloonDecision.objects.filter(
                           **of_client, gpmi_deadline__gte=first,
                           gpmi_deadline__lt=min(last + datetime.timedelta(days=1), today)))))
-            .order_by().values_list("organisation", "pk", "signed", "exempted", "gpmi_in_year", "late"))
+            .order_by().values_list("organisation", "pk", "signed", "exempted", "gpmi_in_year", "module_in_year",
+                                    "late"))
     counts = {organisation.pk: {"leefloners": 0, "in_activering": 0, "ondertekend": 0, "vrijgesteld": 0,
                                 "laattijdig": 0} for organisation in organisations}
-    for organisation, client, is_signed, is_exempted, gpmi_in_year, late in rows:
+    for organisation, client, is_signed, is_exempted, gpmi_in_year, module_in_year, late in rows:
         count = counts[organisation]
         count["leefloners"] += 1
-        # Issue 19 adds "or a group module attended in the year" here.
-        count["in_activering"] += client in sets.people[organisation] or gpmi_in_year
+        count["in_activering"] += client in sets.people[organisation] or gpmi_in_year or module_in_year
         count["ondertekend"] += is_signed
         count["vrijgesteld"] += is_exempted and not is_signed
         count["laattijdig"] += late
@@ -201,6 +216,110 @@ def people_figures(organisations, year, sets, today=None):
                  "laattijdig": count["laattijdig"]},
         "leefloon_verlaten": _left_leefloon(sets, pk),
     } for pk, count in counts.items()}
+
+
+def held_until(year, today=None):
+    """(first, last) day of the year on which a session can have been held: 1 January to 31
+    December, or to today in the current year (a session still to come was not held)."""
+    first, last = year_bounds(year)
+    return first, min(last, today or timezone.localdate())
+
+
+def held_sessions(sessions, year, today=None):
+    """Of `sessions`, those held in the year: not cancelled, on a day of the year up to today."""
+    return sessions.filter(cancelled=False, date__range=held_until(year, today))
+
+
+def attended_in_year(year, today=None):
+    """Attendances marked present or late (rules.ATTENDED) at a session held in the year."""
+    return Attendance.objects.filter(presence__in=ATTENDED, session__cancelled=False,
+                                     session__date__range=held_until(year, today))
+
+
+@dataclass
+class ModuleSets:
+    """Who and what is behind the group-module and ladder figures of a year (as YearSets for the
+    trajectories): the report and the dashboard count these, the lists behind the dashboard show them."""
+
+    participants: dict = field(default_factory=lambda: defaultdict(set))  # organisation: clients who attended
+    module_participants: dict = field(default_factory=lambda: defaultdict(set))  # module: clients who attended
+    attended: dict = field(default_factory=lambda: defaultdict(int))  # module: attendances present or late
+    absent: dict = field(default_factory=lambda: defaultdict(int))  # module: absences, any reason
+    sessions: dict = field(default_factory=lambda: defaultdict(int))  # module: sessions held
+    modules: dict = field(default_factory=lambda: defaultdict(list))  # organisation: [(module, title, kind)]
+    measured: dict = field(default_factory=lambda: defaultdict(set))  # organisation: clients measured
+    moved_up: dict = field(default_factory=lambda: defaultdict(set))  # organisation: clients a rung higher
+
+
+def module_sets(organisations, year, today=None):
+    """The year's group modules and ladder for these organisations, in three queries whatever their size:
+
+    - deelnemers: distinct clients marked present or late (rules.ATTENDED) at a session held in the
+      year (not cancelled, its day on or before today); per module the same, of its editions;
+    - sessies: sessions held in the year (a cancelled one, or one still to come, was not held);
+    - aanwezigheden: attendances marked present or late at a session held in the year (late is
+      there: the CONTRACTS.md "marked present" is the room, not the clock); afwezigheden: absences
+      marked, excused, unexcused or ill (rules.ABSENT), at a session held in the year;
+    - gemeten: distinct clients with a participation-ladder measurement dated in the year; gestegen:
+      of those, the ones whose last measurement in the year is at least one rung higher than their
+      last one before the year, or, without one before, than their first in the year."""
+    sets = ModuleSets()
+    marks = (Attendance.objects.of_organisations(organisations)
+             .filter(session__cancelled=False, session__date__range=held_until(year, today))
+             .order_by().values_list("enrolment__client__organisation", "enrolment__client", "session__edition__module")
+             .annotate(present=Count("pk", filter=Q(presence__in=ATTENDED)),
+                       away=Count("pk", filter=Q(presence__in=ABSENT))))
+    for organisation, client, module, present, away in marks:
+        if present:
+            sets.participants[organisation].add(client)
+            sets.module_participants[module].add(client)
+        sets.attended[module] += present
+        sets.absent[module] += away
+    held = (held_sessions(Session.objects.of_organisations(organisations), year, today).order_by()
+            .values_list("edition__module__organisation", "edition__module", "edition__module__title",
+                         "edition__module__kind").annotate(n=Count("pk")))
+    for organisation, module, title, kind, count in sorted(held, key=lambda row: (row[2], row[1])):
+        sets.sessions[module] = count
+        sets.modules[organisation].append((module, title, kind))
+    first, last = year_bounds(year)
+    in_year = LadderMeasurement.objects.filter(client=OuterRef("pk"), date__range=(first, last))
+    before = LadderMeasurement.objects.filter(client=OuterRef("pk"), date__lt=first)
+    rungs = (Client.objects.of_organisations(organisations).filter(Exists(in_year))
+             .annotate(last_rung=Subquery(in_year.order_by("-date").values("rung")[:1]),
+                       from_rung=Coalesce(Subquery(before.order_by("-date").values("rung")[:1]),
+                                          Subquery(in_year.order_by("date").values("rung")[:1])))
+             .order_by().values_list("organisation", "pk", "last_rung", "from_rung"))
+    for organisation, client, last_rung, from_rung in rungs:
+        sets.measured[organisation].add(client)
+        if last_rung > from_rung:
+            sets.moved_up[organisation].add(client)
+    return sets
+
+
+def module_figures(sets, organisation):
+    """{"groepsmodules": ..., "participatieladder": ...} of one organisation (CONTRACTS.md, version 2)."""
+    modules = [module for module, _title, _kind in sets.modules[organisation]]
+    return {
+        "groepsmodules": {"deelnemers": len(sets.participants[organisation]),
+                          "sessies": sum(sets.sessions[module] for module in modules),
+                          "aanwezigheden": sum(sets.attended[module] for module in modules),
+                          "afwezigheden": sum(sets.absent[module] for module in modules)},
+        "participatieladder": {"gemeten": len(sets.measured[organisation]),
+                               "gestegen": len(sets.moved_up[organisation])},
+    }
+
+
+def module_table(sets, organisation):
+    """Per module with a session held in the year (by title): participants, sessions held, and the
+    attendance rate (present or late, of the marks made; None without any mark) as a whole percentage."""
+    rows = []
+    for module, title, kind in sets.modules[organisation]:
+        attended, marked = sets.attended[module], sets.attended[module] + sets.absent[module]
+        rows.append({"pk": module, "title": title, "kind": kind,
+                     "participants": len(sets.module_participants[module]), "sessions": sets.sessions[module],
+                     "attended": attended, "absent": sets.absent[module],
+                     "rate": round(100 * attended / marked) if marked else None})
+    return rows
 
 
 def _left_leefloon(sets, organisation):

@@ -89,3 +89,50 @@ def test_closing_says_whether_the_leefloon_was_left_and_nazorg_follows_any_step(
     assert set(nazorg.values_list("follows__type", flat=True)) == {
         TrajectoryType.TWE, TrajectoryType.WERK_ZORG, TrajectoryType.OPLEIDING, None}
     assert 1 <= nazorg.filter(follows=None).count() <= 2
+
+
+def test_group_modules_with_sessions_attendance_and_the_ladder(demo):
+    """Issue 19: per OCMW five modules with editions, sessions past and coming (a few cancelled),
+    one edition full with a waiting list, attendance of every kind on past sessions only, one
+    participant absent without notice twice in a row, and ladder measurements that move up, stay
+    and go down."""
+    import datetime
+
+    from django.db.models import Count, Max, Min
+
+    from groupmodules.models import Attendance, Enrolment, Module, Session
+    from groupmodules.rules import UNEXCUSED_IN_A_ROW, Presence, unexcused_in_a_row
+    from ladder.models import LadderMeasurement
+    from reporting.yearly import yearly_report_figures
+
+    today = datetime.date.today()
+    for slug in ("demo-menen", "demo-wervik"):
+        modules = Module.objects.filter(organisation__slug=slug)
+        assert {module.kind for module in modules} == {"voortraject", "taal", "sport", "jobclub", "workshop"}
+        assert modules.filter(title="Sportief naar werk").exists() and modules.exclude(partner="").exists()
+        sessions = Session.objects.filter(edition__module__in=modules)
+        assert sessions.filter(date__lt=today).exists() and sessions.filter(date__gt=today).exists()
+        assert sessions.filter(cancelled=True).exists()
+        assert not sessions.filter(edition__trainer=None).exists()
+        waiting = Enrolment.objects.filter(edition__module__in=modules, status="wachtlijst")
+        assert waiting.values("edition").distinct().count() == 1
+        attendances = Attendance.objects.filter(session__edition__module__in=modules)
+        assert set(attendances.values_list("presence", flat=True)) == set(Presence.values)
+        assert not attendances.filter(session__date__gt=today).exists()
+        assert attendances.filter(presence="aanwezig").count() > attendances.count() / 2
+        in_a_row = [unexcused_in_a_row(list(enrolment.attendances.order_by("session__date")
+                                            .values_list("presence", flat=True)))
+                    for enrolment in Enrolment.objects.filter(edition__module__in=modules,
+                                                              edition__name__startswith="nu")]
+        assert max(in_a_row) >= UNEXCUSED_IN_A_ROW
+        measurements = LadderMeasurement.objects.filter(client__organisation__slug=slug)
+        people = measurements.values("client").annotate(n=Count("pk"), first=Min("date"), last=Max("date"))
+        assert people.filter(n__gte=2).exists() and not measurements.filter(date__gt=today).exists()
+        figures = yearly_report_figures(modules[0].organisation, today.year)
+        assert figures["groepsmodules"]["deelnemers"] and figures["groepsmodules"]["sessies"]
+        assert figures["participatieladder"]["gemeten"] > figures["participatieladder"]["gestegen"] > 0
+    # Someone went down a rung between two measurements.
+    rungs = {}
+    for client, rung in LadderMeasurement.objects.order_by("client", "date").values_list("client", "rung"):
+        rungs.setdefault(client, []).append(rung)
+    assert any(later < earlier for series in rungs.values() for earlier, later in zip(series, series[1:], strict=False))

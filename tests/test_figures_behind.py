@@ -46,7 +46,7 @@ def test_every_figure_opens_a_list_of_as_many_rows(demo, years_ago):
         kinds = {url.split("/")[3] for url, _value in figures}
         assert {"open", "lopend", "status", "gestart", "geeindigd", "caseload", "werkgevers"} <= kinds, kinds
         if "begeleider" not in params:
-            assert {"gevolgd", "uitstroom"} <= kinds
+            assert {"gevolgd", "uitstroom", "deelnemers", "sessies", "gemeten", "gestegen"} <= kinds
         checked = 0
         for url, value in figures:
             count, found = rows_behind(http, url)

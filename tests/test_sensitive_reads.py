@@ -117,7 +117,9 @@ def test_the_subject_access_export_is_logged_once_as_an_export(world, login):
 def test_each_app_with_personal_data_declares_it_in_a_privacy_module():
     modules = {module.__name__: module for module in personal_data.modules()}
     assert list(modules) == ["clients.privacy", "leefloon.privacy", "gpmi.privacy", "trajectories.privacy",
-                             "documents.privacy", "reminders.privacy", "audit.privacy"]
+                             "groupmodules.privacy", "ladder.privacy", "documents.privacy", "reminders.privacy",
+                             "audit.privacy"]
+    assert not hasattr(modules["groupmodules.privacy"], "erase")  # no free text; the figures count it
     assert not hasattr(modules["audit.privacy"], "erase")  # the access log stays
     assert not hasattr(modules["reminders.privacy"], "export")
 
@@ -132,6 +134,6 @@ def test_retention_and_subject_access_import_no_other_apps_models(path):
         elif isinstance(node, ast.Import):
             imported.update(alias.name for alias in node.names)
     projects_apps = {"organisations", "audit", "clients", "employers", "trajectories", "documents", "reminders",
-                     "matching", "reporting", "caseload"} - {own_app}
+                     "matching", "reporting", "caseload", "groupmodules", "ladder"} - {own_app}
     assert not {name for name in imported if name.split(".")[0] in projects_apps and "models" in name}
     assert not {name for name in imported if name.split(".")[0] in {"trajectories", "documents", "reminders"}}

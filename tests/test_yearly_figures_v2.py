@@ -102,7 +102,8 @@ def test_personen_and_gpmi_of_a_built_year(year_2024, world):
     assert gpmi["ondertekend"] + gpmi["vrijgesteld"] + gpmi["zonder"] == figures["personen"]["leefloners"]
     # The rest is the version 1 figures, unchanged: the later outcome counts per type.
     assert figures["leefloon_verlaten"] == {"werk": 0, "uitkering": 0, "ander": 0}  # none recorded here
-    assert {key: value for key, value in figures.items() if key not in (*EXPECTED, "leefloon_verlaten")} == (
+    assert {key: value for key, value in figures.items()
+            if key not in (*EXPECTED, "leefloon_verlaten", "groepsmodules", "participatieladder")} == (
         yearly_figures(world.menen, 2024))
     assert figures["trajecten"]["opleiding"]["uitstroom"]["werk"] == 1  # ex; twee's later one was werkloos
 
@@ -137,15 +138,17 @@ def test_the_year_before_and_the_organisations_side_by_side(year_2024, world):
         "ondertekend": 0, "vrijgesteld": 0, "zonder": 3, "laattijdig": 2}
 
 
-def test_two_queries_whatever_the_number_of_people(year_2024, world, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the year's trajectories, the leefloners with their GPMI state
+def test_five_queries_whatever_the_number_of_people(year_2024, world, django_assert_num_queries):
+    # The year's trajectories, the leefloners with their GPMI state; the group modules' attendances
+    # and sessions and the ladder (tests/test_groupmodule_figures.py).
+    with django_assert_num_queries(5):
         yearly_report_figures(world.menen, 2024, today=TODAY)
     for _ in range(5):
         client = ClientFactory(organisation=world.menen)
         decision_record(client=client, decided_on=D(2024, 5, 2), start_date=D(2024, 5, 2))
         signed_gpmi(client, world.hilde, D(2024, 6, 3))
         trajectory(client, world.hilde, "opleiding", D(2024, 6, 3))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(5):
         figures = yearly_report_figures_by_organisation([world.menen, world.wervik], 2024, today=TODAY)
     assert figures[world.menen.pk]["personen"]["leefloners"] == 11 + 5
 
@@ -155,7 +158,10 @@ def test_the_json_of_the_command_carries_version_2(year_2024, world, tmp_path):
     call_command("yearly_report", "--organisation", "menen", "--year", "2024", "--output", str(output),
                  "--format", "json", stdout=io.StringIO())
     data = json.loads(output.read_text())
-    # Issue 19 adds the others; leefloon_verlaten goes beyond the contract's keys (issue 18).
-    assert set(data) == {"organisation", "year", "trajecten", "personen", "gpmi", "leefloon_verlaten"}
+    # leefloon_verlaten goes beyond the contract's keys (issue 18).
+    assert set(data) == {"organisation", "year", "trajecten", "personen", "gpmi", "groepsmodules",
+                         "participatieladder", "leefloon_verlaten"}
+    assert data["groepsmodules"] == {"deelnemers": 0, "sessies": 0, "aanwezigheden": 0, "afwezigheden": 0}
+    assert data["participatieladder"] == {"gemeten": 0, "gestegen": 0}
     assert data["personen"] == EXPECTED["personen"] and data["gpmi"] == EXPECTED["gpmi"]  # every deadline passed
     assert all(isinstance(value, int) for part in ("personen", "gpmi") for value in data[part].values())

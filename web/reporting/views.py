@@ -48,7 +48,7 @@ BEHIND_PAGE_SIZE = 100
 
 @head_required
 def figure_behind(request, figure):
-    """The clients, trajectories, employers or reminders behind one dashboard figure, for the head
+    """The clients, trajectories, employers, reminders or sessions behind one dashboard figure, for the head
     (a schepen sees the figures only). Same year and counsellor as the dashboard it came from."""
     user = request.user
     year, _years = chosen_year(request)
@@ -61,6 +61,8 @@ def figure_behind(request, figure):
         rows = rows.select_related("client__counsellor").order_by("client__last_name", "client__first_name", "pk")
     elif found.kind == "reminders":
         rows = rows.select_related("client__counsellor", "trajectory", "agreement__employer").order_by("due_date", "pk")
+    elif found.kind == "sessions":
+        rows = rows.select_related("edition__module", "edition__trainer").order_by("date", "start_time", "pk")
     page = Paginator(rows, BEHIND_PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(request, "reporting/figure_behind.html", {
         "behind": found, "page": page, "year": year, "counsellor": counsellor})
