@@ -8,7 +8,10 @@ evaluation logged; a workplace entered, the TWE ended): each finds every cause t
 shown yet or not, and `resolve` closes the open reminders that are no longer among them. `evaluate`
 does so every day for every organisation, whoever changed the data (a form, the import, the admin,
 a bulk update); `reminders.signals` does it at once for one client when a GPMI, evaluation,
-exemption, leefloon decision or placement is saved or deleted."""
+exemption, leefloon decision or placement is saved or deleted.
+
+The participation ladder (a measurement recorded) and repeated unexcused absence at a group module
+(attendance marked at a later session, the mark corrected, the client leaving) close the same way."""
 
 import datetime
 from dataclasses import dataclass
@@ -23,6 +26,9 @@ from employers.models import Agreement
 from gpmi import rules as gpmi_rules
 from gpmi import selectors as gpmi_selectors
 from gpmi.models import Gpmi, GpmiEvaluation
+from groupmodules.models import Attendance, Enrolment
+from groupmodules.rules import UNEXCUSED_IN_A_ROW, EnrolmentStatus, Presence, unexcused_in_a_row
+from ladder.models import MEASURE_EVERY_MONTHS, LadderMeasurement
 from leefloon.models import LeefloonDecision
 from organisations.models import Organisation
 from trajectories.models import Placement, Trajectory
@@ -253,6 +259,75 @@ def twe_no_workplace(causes, day, setting, organisation):
     return causes
 
 
+# Followed for activation far from work (DOMAIN.md, participatieladder): these trajectories while
+# open, or an enrolment in a group module.
+LADDER_TRAJECTORY_TYPES = (TrajectoryType.WERK_ZORG, TrajectoryType.VOORTRAJECT, TrajectoryType.AMA)
+
+
+def ladder_measurement_causes(organisation, day, client=None):
+    """The participation ladder to measure, every cause that stands: a client whose file is open,
+    followed far from work (an open werk-zorg, voortraject or AMA trajectory, or enrolled in a group
+    module) or measured before, whose latest measurement is MEASURE_EVERY_MONTHS old (due that day),
+    or who was never measured and has been followed for N days (at intake: due N days after the
+    earliest start of what is open now). One query (and one for the setting)."""
+    days = settings_for(organisation)[Rule.LADDER_MEASUREMENT].days
+    since = day - datetime.timedelta(days=days)
+    # A month end clips (31/08 + 6 months = 28/02): a few days of slack here, the exact day below.
+    measured_by = day - relativedelta(months=MEASURE_EVERY_MONTHS) + datetime.timedelta(days=3)
+    last = LadderMeasurement.objects.filter(client=OuterRef("pk")).order_by("-date").values("date")[:1]
+    trajectory_since = (Trajectory.objects.filter(client=OuterRef("pk"), type__in=LADDER_TRAJECTORY_TYPES,
+                                                  status__in=OPEN).order_by("start_date").values("start_date")[:1])
+    enrolled_since = (Enrolment.objects.filter(client=OuterRef("pk"), status=EnrolmentStatus.ENROLLED)
+                      .order_by("enrolled_on").values("enrolled_on")[:1])
+    clients = Client.objects.of_organisation(organisation).filter(anonymised_at__isnull=True).exclude(
+        status=Client.Status.CLOSED)
+    if client is not None:
+        clients = clients.filter(pk=client.pk)
+    rows = (clients.order_by().annotate(last=Subquery(last), trajectory_since=Subquery(trajectory_since),
+                                        enrolled_since=Subquery(enrolled_since))
+            .filter(Q(last__lte=measured_by) | Q(last__isnull=True) & (
+                Q(trajectory_since__lte=since) | Q(enrolled_since__lte=since)))
+            .values("pk", "last", "trajectory_since", "enrolled_since"))
+    dues = []
+    for row in rows:
+        if row["last"]:
+            due, detail = row["last"] + relativedelta(months=MEASURE_EVERY_MONTHS), f"laatste:{row['last'].isoformat()}"
+        else:
+            start = min(filter(None, (row["trajectory_since"], row["enrolled_since"])))
+            due, detail = start + datetime.timedelta(days=days), f"start:{start.isoformat()}"
+        if due <= day:
+            dues.append(Due(subject=f"client:{row['pk']}", due_date=due, client_id=row["pk"], detail=detail))
+    return dues
+
+
+def unexcused_absence_causes(organisation, day, client=None):
+    """Repeated unexcused absence, every cause that stands: an enrolled client whose latest marks in
+    an edition (held sessions, not cancelled, oldest first; a session without a mark for them does
+    not count either way) end in UNEXCUSED_IN_A_ROW or more unexcused absences. Due on the last of
+    them, so attendance at a later session or a corrected mark ends it. One query: the marks of the
+    enrolments that have an unexcused one."""
+    enrolments = Enrolment.objects.of_organisation(organisation).filter(status=EnrolmentStatus.ENROLLED)
+    if client is not None:
+        enrolments = enrolments.filter(client=client)
+    with_unexcused = enrolments.filter(Exists(Attendance.objects.filter(
+        enrolment=OuterRef("pk"), presence=Presence.UNEXCUSED))).values("pk")
+    rows = (Attendance.objects.of_organisation(organisation)
+            .filter(enrolment__in=with_unexcused, session__cancelled=False, session__date__lte=day)
+            .order_by("enrolment_id", "session__date", "session__start_time", "session_id")
+            .values_list("enrolment_id", "enrolment__client_id", "session__date", "presence"))
+    marks = {}
+    for enrolment_id, client_id, date, presence in rows:
+        marks.setdefault((enrolment_id, client_id), []).append((date, presence))
+    dues = []
+    for (enrolment_id, client_id), held in marks.items():
+        count = unexcused_in_a_row([presence for _date, presence in held])
+        if count >= UNEXCUSED_IN_A_ROW:
+            first, last = held[-count][0], held[-1][0]
+            dues.append(Due(subject=f"inschrijving:{enrolment_id}", due_date=last, client_id=client_id,
+                            detail=f"{count}|{first.isoformat()}|{last.isoformat()}"))
+    return dues
+
+
 def werk_zorg_limit_causes(organisation, day, client=None):
     """Every 15/17-month point a running werk-zorgtraject has passed, as its limit stands now: after
     an extension the points move to before the new end, so the reminders of the old limit close by
@@ -280,6 +355,8 @@ CLOSING_RULES = {
     Rule.GPMI_EVALUATION: (gpmi_evaluation_causes, gpmi_evaluation),
     Rule.TWE_NO_WORKPLACE: (twe_no_workplace_causes, twe_no_workplace),
     Rule.WERK_ZORG_LIMIT: (werk_zorg_limit_causes, shown_as_found),
+    Rule.LADDER_MEASUREMENT: (ladder_measurement_causes, shown_as_found),
+    Rule.UNEXCUSED_ABSENCE: (unexcused_absence_causes, shown_as_found),
 }
 
 

@@ -1,5 +1,6 @@
 """Follow-up reminders (opvolging): the nine rules of DOMAIN.md (and a TWE that still lacks its
-workplace, which an import may leave behind), their per-organisation settings,
+workplace, which an import may leave behind; the participation ladder to measure; repeated
+unexcused absence at a group module), their per-organisation settings,
 the reminders they create (once per rule, subject and due date) and the daily digests."""
 
 import datetime
@@ -27,12 +28,16 @@ class Rule(models.TextChoices):
     GPMI_DEADLINE = "gpmi_termijn", _("GPMI due and not yet signed")
     GPMI_EVALUATION = "gpmi_evaluatie", _("GPMI evaluation due")
     TWE_NO_WORKPLACE = "twe_zonder_werkplek", _("running TWE without a workplace")
+    LADDER_MEASUREMENT = "ladder_meting", _("participation ladder to measure")
+    UNEXCUSED_ABSENCE = "onverwittigd_afwezig", _("repeatedly absent without notice")
 
 
 # The rules whose reminders close by themselves when their cause is gone (engine.resolve): the GPMI
 # signed, an exemption accepted, the leefloon ended; an evaluation logged; a workplace entered for
-# the TWE (or the TWE ended).
-CLOSE_BY_THEMSELVES = (Rule.GPMI_DEADLINE, Rule.GPMI_EVALUATION, Rule.TWE_NO_WORKPLACE, Rule.WERK_ZORG_LIMIT)
+# the TWE (or the TWE ended); a ladder measurement recorded; attendance at a later session (or the
+# mark corrected).
+CLOSE_BY_THEMSELVES = (Rule.GPMI_DEADLINE, Rule.GPMI_EVALUATION, Rule.TWE_NO_WORKPLACE, Rule.WERK_ZORG_LIMIT,
+                       Rule.LADDER_MEASUREMENT, Rule.UNEXCUSED_ABSENCE)
 
 
 # Defaults of DOMAIN.md; an organisation changes them in its RuleSetting rows.
@@ -48,6 +53,11 @@ DEFAULTS = {
     Rule.GPMI_EVALUATION: {"days": 14},
     # A TWE's screening normally takes less than 30 days; from the WEO on, the workplace is needed.
     Rule.TWE_NO_WORKPLACE: {"days": 30},
+    # Measured at intake (within N days of the start of the follow-up), then every 6 months
+    # (ladder.models.MEASURE_EVERY_MONTHS).
+    Rule.LADDER_MEASUREMENT: {"days": 30},
+    # groupmodules.rules.UNEXCUSED_IN_A_ROW unexcused absences in a row.
+    Rule.UNEXCUSED_ABSENCE: {},
 }
 
 
@@ -160,6 +170,10 @@ class Reminder(ScopedModel):
         return f"{self.get_rule_display()} ({self.subject}, {self.due_date:%d/%m/%Y})"
 
     def get_absolute_url(self):
+        if self.rule == Rule.LADDER_MEASUREMENT and self.client_id:
+            return reverse("clients:detail", args=[self.client_id]) + "#participatieladder"
+        if self.rule == Rule.UNEXCUSED_ABSENCE and self.client_id:
+            return reverse("clients:detail", args=[self.client_id]) + "#groepsmodules"
         if self.rule == Rule.GPMI_EVALUATION and self.client_id:
             return reverse("gpmi:detail", args=[self.client_id, self._subject_pk])
         if self.rule == Rule.GPMI_DEADLINE and self.client_id:
@@ -185,6 +199,10 @@ class Reminder(ScopedModel):
                                       "leefloon ended"),
                 Rule.GPMI_EVALUATION: _("closed by itself: an evaluation was logged or the GPMI ended"),
                 Rule.TWE_NO_WORKPLACE: _("closed by itself: the TWE has a workplace, or it ended"),
+                Rule.LADDER_MEASUREMENT: _("closed by itself: the participation ladder was measured, or the "
+                                           "follow-up ended"),
+                Rule.UNEXCUSED_ABSENCE: _("closed by itself: attendance at a later session, the mark corrected, "
+                                          "or the client left the module"),
                 }.get(self.rule, _("closed by itself"))
 
     @property
@@ -227,6 +245,8 @@ class Reminder(ScopedModel):
             Rule.GPMI_DEADLINE: lambda: self._gpmi_deadline_text(day),
             Rule.GPMI_EVALUATION: lambda: self._gpmi_evaluation_text(day),
             Rule.TWE_NO_WORKPLACE: lambda: self._twe_no_workplace_text(day),
+            Rule.LADDER_MEASUREMENT: lambda: self._ladder_text(day),
+            Rule.UNEXCUSED_ABSENCE: lambda: self._unexcused_text(day),
         }
         return texts[self.rule]()
 
@@ -238,6 +258,22 @@ class Reminder(ScopedModel):
                 "day": day(date)}
         return _("no workplace yet since the start on %(day)s: fill in the employer (the workplace) and the day the "
                  "WEO was signed") % {"day": day(date)}
+
+    def _ladder_text(self, day):
+        # detail: "laatste:<date>" after a measurement, else "start:<date>" (engine.ladder_measurement_causes)
+        kind, _sep, date = self.detail.partition(":")
+        if kind == "laatste":
+            return _("the last participation-ladder measurement was on %(day)s: measure again (at least twice a "
+                     "year)") % {"day": day(date)}
+        return _("followed since %(day)s and the participation ladder was not measured yet: measure it at "
+                 "intake") % {"day": day(date)}
+
+    def _unexcused_text(self, day):
+        # detail: "<count>|<first session>|<last session>" (engine.unexcused_absence_causes). No module
+        # title: the digest e-mail shows this text, and a module's title may tell about health.
+        count, first, last = (self.detail.split("|") + [""] * 3)[:3]
+        return _("%(count)s times in a row absent without notice at a group module (from %(first)s to %(last)s): "
+                 "talk it over with the client") % {"count": count, "first": day(first), "last": day(last)}
 
     def _gpmi_deadline_text(self, day):
         # detail: "deadline|decision date" (engine.gpmi_deadline_causes)

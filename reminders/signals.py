@@ -1,28 +1,35 @@
 """The reminders that close by themselves do so at once when their cause changes: a GPMI signed or
 ended, an evaluation logged, an exemption accepted, a leefloon decision ended, renewed or corrected,
-a TWE's workplace entered, a werk-zorgtraject extended or ended. On every save or delete of one of
+a TWE's workplace entered, a werk-zorgtraject extended or ended, a participation-ladder measurement
+recorded, attendance marked at a group module, an enrolment left. On every save or delete of one of
 these, the client's reminders are checked again (engine.resolve_client), in the writer's own
 transaction. A writer that sends no signals (a bulk update, raw SQL) is caught by the engine's daily
 run, which checks every organisation the same way.
 
-Connected here, above the apps it listens to: gpmi, leefloon and trajectories know nothing of reminders."""
+Connected here, above the apps it listens to: gpmi, leefloon, trajectories, groupmodules and ladder
+know nothing of reminders."""
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete, post_save
 
 from gpmi.models import Exemption, Gpmi, GpmiEvaluation
+from groupmodules.models import Attendance, Enrolment
+from ladder.models import LadderMeasurement
 from leefloon.models import LeefloonDecision
 from trajectories.models import Placement, Trajectory
 
 from . import engine
 
-CAUSES = (Gpmi, GpmiEvaluation, Exemption, LeefloonDecision, Placement, Trajectory)
+CAUSES = (Gpmi, GpmiEvaluation, Exemption, LeefloonDecision, Placement, Trajectory, LadderMeasurement, Enrolment,
+          Attendance)
 
 
 def _client_of(instance):
     try:
         if isinstance(instance, Placement):
             return instance.trajectory.client
+        if isinstance(instance, Attendance):
+            return instance.enrolment.client
         return instance.gpmi.client if isinstance(instance, GpmiEvaluation) else instance.client
     except ObjectDoesNotExist:  # deleted along with the client: its reminders go with it
         return None

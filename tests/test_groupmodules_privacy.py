@@ -20,8 +20,8 @@ TODAY = datetime.date.today()
 @pytest.fixture
 def participant(world):
     module = services.module_save(Module(organisation=world.menen, title="Sportief naar werk", kind="sport"))
-    edition = services.edition_save(Edition(module=module, name="Najaar", start_date=TODAY - datetime.timedelta(days=20),
-                                            trainer=world.alice))
+    edition = services.edition_save(Edition(module=module, name="Najaar", trainer=world.alice,
+                                            start_date=TODAY - datetime.timedelta(days=20)))
     session = services.session_save(Session(edition=edition, date=TODAY - datetime.timedelta(days=6)))
     enrolment = services.enrol(client=world.client, edition=edition, by=world.alice)
     services.attendance_mark(session=session, enrolment=enrolment, presence="te_laat", by=world.alice)

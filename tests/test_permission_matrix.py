@@ -20,6 +20,8 @@ from clients.models import Competence
 from documents.services import document_add
 from employers.models import Agreement, ContactPerson, Workplace
 from gpmi.services import gpmi_draw_up
+from groupmodules import services as groupmodule_services
+from groupmodules.models import Edition, Module, Session
 from leefloon.services import decision_record
 from organisations.models import AccountChangeRequest, Role
 from reminders.models import Reminder
@@ -64,6 +66,8 @@ HEAD_WORK = answers(ok=["head", "x_head"])
 # Menen's employers: read by Menen's case roles, changed by its head.
 EMPLOYER_READ = answers(ok=CASE_ROLES, hide=["x_counsellor", "x_head"])
 EMPLOYER_WRITE = answers(ok=["head"], hide=["x_head"])
+# Menen's group modules: kept by its case roles (attendance and enrolment: narrower, in the rules).
+MODULE_WORK = answers(ok=CASE_ROLES, hide=["x_counsellor", "x_head"])
 ADMINISTRATION = answers(ok=["beheerder", "x_beheerder"])
 FIGURES = answers(ok=["head", "schepen", "x_head", "x_schepen", "regio"])
 REPORTS = answers(ok=["head", "schepen", "x_head", "x_schepen"])
@@ -180,6 +184,8 @@ RULES = {
                                                                     "pk": objects.document.pk}),
     "documents:delete": Rule(CLIENT_WRITE, ("post",), lambda objects: {"client_pk": objects.client.pk,
                                                                       "pk": objects.document.pk}),
+    # The participation ladder of that client: read on the case file, a measurement added by who changes it.
+    "ladder:add": Rule(CLIENT_WRITE, BOTH, lambda objects: {"client_pk": objects.client.pk}),
     # Trajectories of that client.
     "trajectories:create": Rule(CLIENT_WRITE, BOTH, lambda objects: {"client_pk": objects.client.pk}),
     "trajectories:detail": Rule(CLIENT_READ, kwargs=on_trajectory()),
@@ -200,6 +206,24 @@ RULES = {
     **{name: Rule(answers(ok=["owner"], hide=["colleague", "head", "x_counsellor", "x_head"]), ("post",),
                   lambda objects: {"pk": objects.reminder.pk})
        for name in ("reminders:done", "reminders:snooze", "reminders:reopen")},
+    # Group modules of Menen: the catalogue, editions and sessions for its case roles; Bob (the
+    # colleague) gives the edition, so he and the head take attendance, not Alice; a participant is
+    # taken off by her counsellor, the head or the trainer (groupmodules.services).
+    "groupmodules:index": Rule(CASE_WORK),
+    "groupmodules:module_create": Rule(CASE_WORK, BOTH),
+    "groupmodules:module": Rule(MODULE_WORK, kwargs=lambda objects: {"pk": objects.module.pk}),
+    **{name: Rule(MODULE_WORK, BOTH, lambda objects: {"pk": objects.module.pk})
+       for name in ("groupmodules:module_edit", "groupmodules:edition_create")},
+    "groupmodules:edition": Rule(MODULE_WORK, kwargs=lambda objects: {"pk": objects.edition.pk}),
+    **{name: Rule(MODULE_WORK, BOTH, lambda objects: {"pk": objects.edition.pk})
+       for name in ("groupmodules:edition_edit", "groupmodules:enrol", "groupmodules:session_create")},
+    "groupmodules:leave": Rule(answers(ok=["owner", "colleague", "head"], hide=["x_counsellor", "x_head"]), ("post",),
+                               lambda objects: {"pk": objects.edition.pk, "enrolment_pk": objects.enrolment.pk}),
+    "groupmodules:session": Rule(MODULE_WORK, kwargs=lambda objects: {"pk": objects.session.pk}),
+    "groupmodules:session_edit": Rule(MODULE_WORK, BOTH, lambda objects: {"pk": objects.session.pk}),
+    "groupmodules:mark": Rule(answers(ok=["colleague", "head"], hide=["x_counsellor", "x_head"]), ("post",),
+                              lambda objects: {"pk": objects.session.pk, "enrolment_pk": objects.enrolment.pk},
+                              data={"presence": "aanwezig"}),
     # Employers and matching.
     "employers:list": Rule(CASE_WORK),
     "employers:create": Rule(HEAD_WORK, BOTH),
@@ -300,6 +324,12 @@ class Objects:
                                  client_commitments="Solliciteren", ocmw_commitments="Begeleiden")
         self.document = document_add(client=world.client, by=world.alice, kind="gpmi", date=today,
                                      file=ContentFile(b"%PDF-1.4 test", name="gpmi.pdf"))
+        self.module = groupmodule_services.module_save(Module(organisation=world.menen, title="Jobclub",
+                                                              kind="jobclub", capacity=8))
+        self.edition = groupmodule_services.edition_save(Edition(
+            module=self.module, name="Voorjaar", start_date=today - datetime.timedelta(days=30), trainer=world.bob))
+        self.session = groupmodule_services.session_save(Session(edition=self.edition, date=today))
+        self.enrolment = groupmodule_services.enrol(client=world.client, edition=self.edition, by=world.alice)
         ClientFactory(organisation=world.wervik, counsellor=world.oscar)
         self.account_request = AccountChangeRequest.objects.create(
             organisation=world.menen, user=world.bob, requested_by=world.bea, new_role=Role.HEAD,

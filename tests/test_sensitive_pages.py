@@ -238,6 +238,9 @@ CASES = {
                                             sees={PSYCHOLOGICAL_FILE, PSYCHOLOGICAL_CONTENT}),
     "gpmi download": Case("documents:download", document("document")),
     "medical document removed": Case("documents:delete", document("medical_document"), method="post"),
+    # The participation ladder: no special-category data, probed so that stays so.
+    "ladder measurement form": Case("ladder:add", lambda o: {"client_pk": o.client.pk}),
+    "ladder measurement refused": Case("ladder:add", lambda o: {"client_pk": o.client.pk}, method="post"),
     # Trajectories.
     "new trajectory": Case("trajectories:create", lambda o: {"client_pk": o.client.pk}),
     "new nazorg": Case("trajectories:create", lambda o: {"client_pk": o.client.pk},

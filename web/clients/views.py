@@ -16,6 +16,8 @@ from clients.models import Barrier, Client, ContactMoment
 from common.params import ascii_int, query_int
 from documents.selectors import documents_section
 from gpmi import selectors as gpmi_selectors
+from groupmodules import selectors as groupmodule_selectors
+from ladder.selectors import client_ladder
 from organisations.models import User
 from organisations.permissions import case_file_access, head_required
 from trajectories import selectors as trajectory_selectors
@@ -118,6 +120,8 @@ def client_detail(request, pk):
         "barriers": client.barriers.all(),
         "trajectories": client.trajectories.prefetch_related("placements__employer"),
         "timeline": trajectory_selectors.timeline(client),
+        "ladder": client_ladder(client),
+        "module_enrolments": groupmodule_selectors.client_modules(client),
         "contact_form": ContactMomentForm(),
         "barrier_form": BarrierForm(),
     })

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reminders.models import DEFAULTS, RuleSetting
+from reminders.models import DEFAULTS, Rule, RuleSetting
 from web.forms import DateInput
 
 
@@ -19,6 +19,13 @@ class SnoozeForm(forms.Form):
         return until
 
 
+# What the number of days means, where the label alone does not say it.
+DAYS_HELP = {
+    Rule.LADDER_MEASUREMENT: _("The first measurement is due this many days after the follow-up (werk-zorg, "
+                               "voortraject, AMA or a group module) started; after that every 6 months."),
+}
+
+
 class RuleSettingForm(forms.ModelForm):
     class Meta:
         model = RuleSetting
@@ -31,6 +38,8 @@ class RuleSettingForm(forms.ModelForm):
             del self.fields["days"]
         else:
             self.fields["days"].required = True
+            if self.instance.rule in DAYS_HELP:
+                self.fields["days"].help_text = DAYS_HELP[self.instance.rule]
         if "months" not in default:
             del self.fields["months"]
         else:
