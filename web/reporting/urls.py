@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("jaarverslagen/<int:pk>/", views.report_detail, name="report"),
     path("jaarverslagen/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("jaarverslagen/<int:pk>/mailen/", views.report_email, name="report_email"),
+    path("exports/uniek-verslag.xlsx", exports.uniek_verslag_export, name="export_uniek_verslag"),
+    path("exports/vdab-twe.xlsx", exports.vdab_twe_export, name="export_vdab_twe"),
 ]
