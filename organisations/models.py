@@ -31,6 +31,12 @@ class Organisation(models.Model):
     retention_years = models.PositiveSmallIntegerField(
         _("keep closed case files (years)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text=_("A closed case file is anonymised this many years after its last trajectory ended."))
+    small_number_threshold = models.PositiveSmallIntegerField(
+        _("smallest count shown to a schepen or region"), default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(20)],
+        help_text=_("Figures for a schepen, a welzijnsregio or the yearly report show a count from 1 up to below "
+                    "this number as \"< N\", so that a small group does not point to a person. The head of "
+                    "service keeps the exact figures."))
 
     class Meta:
         ordering = ["name"]

@@ -13,6 +13,15 @@ from reminders.models import Reminder
 from trajectories.models import Trajectory
 from trajectories.rules import RUNNING, Outcome, Status, TrajectoryType
 
+from .suppression import (
+    Hidden,
+    hide_employers,
+    hide_modules,
+    suppress,
+    suppress_figure,
+    suppress_table,
+    threshold_of,
+)
 from .yearly import (
     busiest,
     module_figures,
@@ -63,6 +72,46 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
         "group_modules": {**module_figures(modules, organisation.pk), "modules": module_table(modules, organisation.pk)}
         if modules else None,
     }
+
+
+def hide_small_numbers(data, threshold):
+    """The dashboard as a schepen sees it: no count from 1 up to below the threshold
+    (reporting.suppression); the diensthoofd keeps `data` as it is."""
+    types, statuses = data["types"], [status for _code, status in data["statuses"]]
+    # Trajectories by type and status, the running ones adding up to "running now".
+    cells = {(t["code"], status): count for t in types for count, status in t["status_counts"]}
+    cells["running_now"] = data["running_now"]
+    running = [(t["code"], status) for t in types for status in statuses if status in RUNNING]
+    cells = suppress(cells, threshold, [(running, "running_now")])
+    shown_types = [{**t, "status_counts": [(cells[(t["code"], status)], status)
+                                           for _count, status in t["status_counts"]]} for t in types]
+    if types[0]["outcome_counts"] is not None:
+        # Outcomes per type; the chart draws their totals per outcome, so those count as shown totals.
+        rows = [[count for count, _outcome in t["outcome_counts"]] for t in types]
+        columns = [sum(column) for column in zip(*rows, strict=True)]
+        rows, _none, columns = suppress_table(rows, threshold, column_totals=columns)
+        # An average over fewer ended trajectories than the threshold would tell of those few people.
+        shown_types = [{**t, "outcome_counts": list(zip(row, data["outcome_codes"], strict=True)),
+                        "average_days": t["average_days"] if sum(t["outcomes"]) >= threshold else None,
+                        "outcomes": row, "figures": {**t["figures"],
+                                                     "gevolgd": suppress_figure(t["figures"]["gevolgd"], threshold)}}
+                       for t, row in zip(shown_types, rows, strict=True)]
+        outcome_totals = columns
+    else:
+        outcome_totals = None
+    employers, other = hide_employers(data["employers"], data["other_employers"], threshold)
+    modules = data["group_modules"]
+    if modules:
+        figures, table = hide_modules(modules, modules["modules"], threshold)
+        modules = {**figures, "modules": table}
+    months = [(month, suppress_figure(started, threshold), suppress_figure(ended, threshold))
+              for month, started, ended in data["months"]]
+    return {**data, "types": shown_types, "outcome_totals": outcome_totals, "months": months,
+            "running_now": cells["running_now"],
+            "open_clients": suppress_figure(data["open_clients"], threshold),
+            "reminders_overdue": suppress_figure(data["reminders_overdue"], threshold),
+            "employers": employers, "other_employers": other, "group_modules": modules,
+            "threshold": threshold}
 
 
 def scope(organisation, counsellor=None):
@@ -116,10 +165,29 @@ def comparison(organisations, year):
     outflow = [row(label, lambda pk, outcome=outcome: sum(
         figures[pk][code]["uitstroom"][outcome] for code in TrajectoryType.values))
         for outcome, label in Outcome.choices]
+    # A welzijnsregio never sees a small count of one member (reporting.suppression): each member's
+    # column follows its own threshold; followed and to work are drawn, so they are shown totals.
+    sections = [general, followed, outflow]
+    followed_totals = [sum(figures[organisation.pk][code]["gevolgd"] for code in TrajectoryType.values)
+                       for organisation in organisations]
+    to_work = [sum(figures[organisation.pk][code]["uitstroom"][Outcome.WERK] for code in TrajectoryType.values)
+               for organisation in organisations]
+    for index, organisation in enumerate(organisations):
+        threshold = threshold_of(organisation)
+        cells = {(s, r): rows[r][1][index] for s, rows in enumerate(sections) for r in range(len(rows))}
+        cells["followed"] = followed_totals[index]
+        cells["to_work"] = to_work[index]
+        werk = Outcome.values.index(Outcome.WERK)
+        shown = suppress(cells, threshold, [
+            ([(1, r) for r in range(len(followed))], "followed"), ([(2, werk)], "to_work")])
+        for s, rows in enumerate(sections):
+            for r in range(len(rows)):
+                rows[r][1][index] = shown[(s, r)]
+        followed_totals[index] = shown["followed"]
+        to_work[index] = shown["to_work"]
     return {"year": year, "organisations": organisations, "sections": [
         ("", general),
         (_("Clients followed in %(year)s, per type") % {"year": year}, followed),
         (_("Ended in %(year)s, by outcome (clients per type, added up)") % {"year": year}, outflow),
-    ], "followed": [sum(types[code]["gevolgd"] for code in TrajectoryType.values) for types in figures.values()],
-        "to_work": [sum(types[code]["uitstroom"][Outcome.WERK] for code in TrajectoryType.values)
-                    for types in figures.values()]}
+    ], "followed": [None if isinstance(n, Hidden) else n for n in followed_totals],
+        "to_work": [None if isinstance(n, Hidden) else n for n in to_work]}

@@ -205,13 +205,14 @@ def test_the_beheerder_sets_the_inactivity_period_and_the_retention(world, login
     http = login(world.bea)
     url = reverse("organisation_settings")
     refused = http.post(url, {"session_timeout_minutes": "2", "retention_years": "0",
-                              "gpmi_evaluations_per_year": "3", "gpmi_in_person_per_year": "2"})
+                              "gpmi_evaluations_per_year": "3", "gpmi_in_person_per_year": "2",
+                              "small_number_threshold": "5"})
     assert refused.status_code == 422
     form = refused.context["form"]
     assert form.errors.keys() == {"session_timeout_minutes", "retention_years"}
     assert "5" in form.errors["session_timeout_minutes"][0] and "1" in form.errors["retention_years"][0]
     assert http.post(url, {"session_timeout_minutes": "15", "retention_years": "12", "gpmi_evaluations_per_year": "4",
-                           "gpmi_in_person_per_year": "2"}).status_code == 302
+                           "gpmi_in_person_per_year": "2", "small_number_threshold": "5"}).status_code == 302
     world.menen.refresh_from_db()
     assert (world.menen.session_timeout_minutes, world.menen.retention_years) == (15, 12)
     world.wervik.refresh_from_db()

@@ -65,4 +65,5 @@ class OrganisationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["session_timeout_minutes", "retention_years", "gpmi_evaluations_per_year", "gpmi_in_person_per_year"]
+        fields = ["session_timeout_minutes", "retention_years", "gpmi_evaluations_per_year", "gpmi_in_person_per_year",
+                  "small_number_threshold"]

@@ -43,7 +43,8 @@ def _download(request, content, name, detail):
 @head_required
 def uniek_verslag_export(request):
     """?year=YYYY (default: last year)."""
-    form = YearForm(request.GET or {"year": timezone.localdate().year - 1})
+    # Each parameter on its own: other parameters in the address change nothing.
+    form = YearForm({"year": request.GET.get("year") or timezone.localdate().year - 1})
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choose a valid year."))
     year = form.cleaned_data["year"]
@@ -55,7 +56,8 @@ def uniek_verslag_export(request):
 def vdab_twe_export(request):
     """?start=YYYY-MM-DD&end=YYYY-MM-DD (default: the current year)."""
     this_year = timezone.localdate().year
-    form = PeriodForm(request.GET or {"start": datetime.date(this_year, 1, 1), "end": datetime.date(this_year, 12, 31)})
+    form = PeriodForm({"start": request.GET.get("start") or datetime.date(this_year, 1, 1),
+                       "end": request.GET.get("end") or datetime.date(this_year, 12, 31)})
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choose a valid period."))
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]

@@ -13,8 +13,9 @@ from organisations.models import User
 from organisations.permissions import aggregates_access, head_required, organisation_figures_access
 from reporting import charts, services, tasks
 from reporting.behind import behind
-from reporting.dashboard import dashboard
+from reporting.dashboard import dashboard, hide_small_numbers
 from reporting.models import YearlyReport
+from reporting.suppression import Hidden, for_chart, threshold_of
 from web.comparison import chosen_year, comparison_page
 
 from .forms import ReportRequestForm
@@ -31,12 +32,20 @@ def dashboard_view(request):
         return comparison_page(request, organisations, year, years)
     counsellor = _dashboard_counsellor(request) if user.is_head else None
     data = dashboard(user.organisation, year, counsellor, personal=user.is_head)
+    outcome_chart = charts.outcomes(data["types"], data["outcome_labels"]) if data["types"][0]["outcomes"] else ""
+    if not user.is_head:
+        # The schepen never sees a small count; the diensthoofd keeps the exact figures.
+        data = hide_small_numbers(data, threshold_of(user.organisation))
+        totals = data["outcome_totals"]
+        outcome_chart = charts.outcomes([{"outcomes": totals}], data["outcome_labels"]) if totals and not any(
+            isinstance(total, Hidden) for total in totals) else ""
     return render(request, "reporting/dashboard.html", {
         "data": data,
-        "flow_chart": charts.monthly_flow(data["months"], year),
+        # A hidden count is not drawn: a bar's height would show it.
+        "flow_chart": charts.monthly_flow([(month, for_chart(started), for_chart(ended))
+                                           for month, started, ended in data["months"]], year),
         "month_rows": [(month, MONTHS[month], started, ended) for month, started, ended in data["months"]],
-        "outcome_chart": charts.outcomes(data["types"], data["outcome_labels"]) if data["types"][0]["outcomes"]
-        else "",
+        "outcome_chart": outcome_chart,
         "year": year, "years": years, "counsellor": counsellor, "figures_open": user.is_head,
         "counsellors": User.objects.colleagues_of(user).counsellors() if user.is_head
         else [],
