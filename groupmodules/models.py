@@ -18,7 +18,7 @@ from organisations.scoping import CaseFileQuerySet, ScopedModel, ScopedQuerySet
 from trajectories.models import Trajectory
 from trajectories.rules import TrajectoryType
 
-from .rules import EnrolmentStatus, ModuleKind, Presence
+from .rules import ABSENT, ATTENDED, EnrolmentStatus, ModuleKind, Presence
 
 
 def _date(value):
@@ -104,8 +104,18 @@ class Edition(ScopedModel):
             raise ValidationError(errors)
 
 
+def _attendance_counts(prefix="attendances"):
+    """attended, absent and unexcused: the marks of an enrolment or a session, counted."""
+    return {"attended": models.Count(prefix, filter=models.Q(**{f"{prefix}__presence__in": ATTENDED})),
+            "absent": models.Count(prefix, filter=models.Q(**{f"{prefix}__presence__in": ABSENT})),
+            "unexcused": models.Count(prefix, filter=models.Q(**{f"{prefix}__presence": Presence.UNEXCUSED}))}
+
+
 class SessionQuerySet(ModuleDataQuerySet):
     organisation_path = "edition__module__organisation"
+
+    def with_attendance_counts(self):
+        return self.annotate(**_attendance_counts())
 
     def held(self):
         """Sessions that took place: not cancelled, on or before today."""
@@ -152,6 +162,12 @@ class Session(ScopedModel):
 class EnrolmentQuerySet(CaseFileQuerySet):
     client_path = "client"
     organisation_path = "client__organisation"
+
+    def enrolled(self):
+        return self.filter(status=EnrolmentStatus.ENROLLED)
+
+    def with_attendance_counts(self):
+        return self.annotate(**_attendance_counts())
 
 
 class Enrolment(ScopedModel):

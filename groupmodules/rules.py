@@ -37,12 +37,14 @@ ATTENDED = (Presence.PRESENT, Presence.LATE)
 ABSENT = (Presence.EXCUSED, Presence.UNEXCUSED, Presence.ILL)
 
 
+def is_full(enrolled, capacity):
+    """Whether `enrolled` participants fill `capacity` places (no capacity: no limit)."""
+    return capacity is not None and enrolled >= capacity
+
+
 def status_for_new_enrolment(enrolled, capacity):
-    """A new enrolment takes a place while the edition has one (`enrolled` of `capacity`; no
-    capacity: no limit), else it joins the waiting list."""
-    if capacity is None or enrolled < capacity:
-        return EnrolmentStatus.ENROLLED
-    return EnrolmentStatus.WAITING
+    """A new enrolment takes a place while the edition has one, else it joins the waiting list."""
+    return EnrolmentStatus.WAITING if is_full(enrolled, capacity) else EnrolmentStatus.ENROLLED
 
 
 def unexcused_in_a_row(presences):

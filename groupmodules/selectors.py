@@ -3,16 +3,14 @@
 from django.db.models import Count, Prefetch, Q
 
 from .models import Attendance, Enrolment, Session
-from .rules import ABSENT, ATTENDED, EnrolmentStatus, Presence
+from .rules import EnrolmentStatus
 
 
 def client_modules(client):
     """The client's enrolments (newest first) with their module, edition and attendance counts
     (`attended`, `absent`, `unexcused`), and their attendances by session date: two queries."""
     return list(Enrolment.objects.of_client(client).select_related("edition__module", "edition__trainer")
-                .annotate(attended=Count("attendances", filter=Q(attendances__presence__in=ATTENDED)),
-                          absent=Count("attendances", filter=Q(attendances__presence__in=ABSENT)),
-                          unexcused=Count("attendances", filter=Q(attendances__presence="onverwittigd")))
+                .with_attendance_counts()
                 .prefetch_related("attendances__session").order_by("-edition__start_date", "-pk"))
 
 
@@ -33,9 +31,7 @@ def edition_participants(user, edition):
     """Everyone enrolled in the edition, on its waiting list (with their position) or left, with
     their attendance counts: one query. Returns (enrolled, waiting, left)."""
     enrolments = (Enrolment.objects.visible_to(user).filter(edition=edition).select_related("client")
-                  .annotate(attended=Count("attendances", filter=Q(attendances__presence__in=ATTENDED)),
-                            absent=Count("attendances", filter=Q(attendances__presence__in=ABSENT)),
-                            unexcused=Count("attendances", filter=Q(attendances__presence=Presence.UNEXCUSED)))
+                  .with_attendance_counts()
                   .order_by("created_at", "pk"))
     groups = {status: [] for status in EnrolmentStatus.values}
     for enrolment in enrolments:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Attendance, Edition, Enrolment
-from .rules import EnrolmentStatus, status_for_new_enrolment
+from .rules import EnrolmentStatus, is_full, status_for_new_enrolment
 
 
 def _saved(instance):
@@ -43,6 +43,14 @@ def session_save(session):
     return _saved(session)
 
 
+def _enrolled_count(edition):
+    return Enrolment.objects.of_organisation(edition.module.organisation_id).filter(edition=edition).enrolled().count()
+
+
+def edition_is_full(edition):
+    return is_full(_enrolled_count(edition), edition.places)
+
+
 def _locked(edition):
     """The edition, locked while places are counted: two enrolments at once cannot both take the
     last place."""
@@ -57,8 +65,7 @@ def enrol(*, client, edition, by, on=None, trajectory=None, gpmi=None):
         raise ValidationError(_("You may enrol only your own clients, or anyone in an edition you give."))
     edition = _locked(edition)
     on = on or timezone.localdate()
-    enrolled = Enrolment.objects.of_organisation(edition.module.organisation_id).filter(
-        edition=edition, status=EnrolmentStatus.ENROLLED).count()
+    enrolled = _enrolled_count(edition)
     existing = Enrolment.objects.of_client(client).filter(edition=edition).first()
     if existing and existing.status != EnrolmentStatus.LEFT:
         raise ValidationError(_("%(client)s is already %(status)s in this edition.") % {
@@ -92,9 +99,7 @@ def _move_up(edition, by):
                .filter(edition=edition, status=EnrolmentStatus.WAITING).order_by("created_at", "pk").first())
     if waiting is None:
         return None
-    enrolled = Enrolment.objects.of_organisation(edition.module.organisation_id).filter(
-        edition=edition, status=EnrolmentStatus.ENROLLED).count()
-    if status_for_new_enrolment(enrolled, edition.places) != EnrolmentStatus.ENROLLED:
+    if is_full(_enrolled_count(edition), edition.places):
         return None
     waiting.status = EnrolmentStatus.ENROLLED
     return _saved(waiting)

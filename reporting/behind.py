@@ -5,14 +5,12 @@ and its list always agree (tests/test_figures_behind.py checks every figure on a
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from common.params import ascii_int
 from groupmodules.models import Session
-from groupmodules.rules import ABSENT, ATTENDED
 from trajectories.rules import RUNNING, Outcome, Status, TrajectoryType
 
 from .dashboard import open_files, overdue, scope
@@ -164,9 +162,7 @@ def sessions_behind(*, organisation, year, params, **_rest):
         sessions = sessions.filter(edition__module=module)
         title = _("Sessions of %(module)s held in %(year)s") % {
             "module": _module_title(sets, organisation, module), "year": year}
-    return Behind("sessions", title, sessions.annotate(
-        attended=Count("attendances", filter=Q(attendances__presence__in=ATTENDED)),
-        absent=Count("attendances", filter=Q(attendances__presence__in=ABSENT))))
+    return Behind("sessions", title, sessions.with_attendance_counts())
 
 
 def measured_behind(*, organisation, clients, year, **_rest):

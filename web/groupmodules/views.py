@@ -18,7 +18,7 @@ from clients.models import Client
 from common.params import ascii_int, query_int
 from groupmodules import selectors, services
 from groupmodules.models import Edition, Enrolment, Module, Session
-from groupmodules.rules import EnrolmentStatus, Presence
+from groupmodules.rules import EnrolmentStatus, Presence, is_full
 from organisations.permissions import case_file_access
 from trajectories.rules import RUNNING, TrajectoryType
 from web.forms import add_service_errors
@@ -159,7 +159,7 @@ def edition_detail(request, pk):
         "coming": [session for session in sessions if session.date >= today],
         "past": [session for session in reversed(sessions) if session.date < today],
         "enrolled": enrolled, "waiting": waiting, "left": left,
-        "full": edition.places is not None and len(enrolled) >= edition.places,
+        "full": is_full(len(enrolled), edition.places),
         "may_take_off": {enrolment.pk for enrolment in [*enrolled, *waiting]
                          if services.may_enrol(request.user, enrolment.client, edition)},
     })
@@ -211,10 +211,9 @@ def edition_enrol(request, pk):
             else:
                 messages.success(request, _("%(client)s is enrolled.") % {"client": client.full_name})
             return redirect("groupmodules:edition", pk=edition.pk)
-    enrolled = edition.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
     return render(request, "groupmodules/enrol.html", {
         "edition": edition, "module": edition.module, "client": client, "form": form,
-        "full": edition.places is not None and enrolled >= edition.places,
+        "full": services.edition_is_full(edition),
     }, status=422 if form.errors else 200)
 
 
