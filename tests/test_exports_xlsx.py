@@ -216,3 +216,13 @@ def test_libreoffice_reads_the_uniek_verslag(year_2025, world, tmp_path):
     values = {row[1]: row[2] for row in rows[5:]}
     assert values["Deelnemers aan groepsmodules"] == "3"
     assert values["GPMI's ondertekend, gericht op werk"] == "2"
+
+
+def test_the_period_is_typed_as_counsellors_type_dates(world, login):
+    """DD/MM/YYYY, as every date field of the product (web.forms.DateInput), and ISO too."""
+    http = login(world.hilde)
+    url = reverse("reporting:export_vdab_twe")
+    assert http.get(url, {"start": "01/01/2025", "end": "31/12/2025"}).status_code == 200
+    assert http.get(url, {"start": "2025-01-01", "end": "2025-12-31"}).status_code == 200
+    page = http.get(reverse("reporting:reports")).content.decode()
+    assert 'value="01/01/' in page and 'type="date"' not in page

@@ -186,7 +186,7 @@ def organisation_settings(request):
         messages.success(request, _("Settings saved."))
         return redirect("organisation_settings")
     return render(request, "form_page.html", {
-        "form": form, "title": _("Security and retention"), "back": reverse("user_list"),
+        "form": form, "title": _("Organisation settings"), "back": reverse("user_list"),
         "back_label": _("Users"), "intro": _("These settings hold for everyone of %(organisation)s.") % {
             "organisation": request.user.organisation}}, status=422 if form.errors else 200)
 
