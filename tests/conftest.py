@@ -1,10 +1,14 @@
 """Named people in two organisations, so every test can say "oscar of another OCMW gets 404"
 in one line (STYLE.md, healthchecks habit)."""
 
+import datetime
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.conf import settings
 
 from clients.models import Barrier
 from organisations.models import Region, Role
@@ -12,6 +16,19 @@ from organisations.models import Region, Role
 from .factories import BarrierFactory, ClientFactory, EmployerFactory, OrganisationFactory, UserFactory, running_twe
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _run_the_suite_from_noon():
+    """Test modules read today's date once, when they are collected, and the product reads it when
+    a test runs. A run that crosses midnight in Brussels (CI starts when a session stops, often late
+    in the evening) would compare yesterday with today. The suite's clock therefore starts at noon
+    of today's date in Brussels and ticks on from there, so the whole run falls on one day."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    noon = datetime.datetime.combine(datetime.datetime.now(zone).date(), datetime.time(12), tzinfo=zone)
+    time_machine.travel(noon, tick=True).start()
+
+
+_run_the_suite_from_noon()
 
 
 def require_service(condition, reason):
