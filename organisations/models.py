@@ -1,5 +1,8 @@
 """Organisations (OCMWs), welzijnsregio's, and the people who log in, with their role."""
 
+import base64
+import io
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -9,6 +12,39 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .scoping import ScopedModel, ScopedQuerySet
+
+LOGO_MAX_BYTES = 500 * 1024
+LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+def check_logo(data, name=""):
+    """The content type of an uploaded logo (a PNG or JPEG image of at most 500 KB, checked by
+    Pillow on its content, not its name), or a ValidationError that says what is wrong. An SVG is
+    refused: it is a program of sorts (scripts, links fetched), not a picture."""
+    name = name or _("The file")
+    if not data:
+        raise ValidationError(_("%(name)s is empty: choose a PNG or JPEG image.") % {"name": name})
+    if len(data) > LOGO_MAX_BYTES:
+        raise ValidationError(_("%(name)s is %(size)s KB: a logo can be at most %(max)s KB.") % {
+            "name": name, "size": -(-len(data) // 1024), "max": LOGO_MAX_BYTES // 1024})
+    start = bytes(data[:1024]).lstrip().lower()
+    if start.startswith((b"<?xml", b"<svg", b"<!doctype svg")) or b"<svg" in start or str(name).lower().endswith(
+            (".svg", ".svgz")):
+        raise ValidationError(_("%(name)s is an SVG drawing: upload the logo as a PNG or JPEG image.") % {
+            "name": name})
+    from PIL import Image  # Pillow, only when a logo is uploaded
+
+    try:
+        with Image.open(io.BytesIO(bytes(data))) as image:
+            kind = image.format
+            image.verify()
+    except Exception:  # Pillow raises many kinds for a file that is not an image or is damaged
+        raise ValidationError(_("%(name)s is not a PNG or JPEG image (or it is damaged): the logo was not "
+                                "saved.") % {"name": name}) from None
+    if kind not in LOGO_FORMATS:
+        raise ValidationError(_("%(name)s is a %(format)s image: a logo must be a PNG or JPEG image.") % {
+            "name": name, "format": kind})
+    return LOGO_FORMATS[kind]
 
 
 class Organisation(models.Model):
@@ -37,6 +73,11 @@ class Organisation(models.Model):
         help_text=_("Figures for a schepen, a welzijnsregio or the yearly report show a count from 1 up to below "
                     "this number as \"< N\", so that a small group does not point to a person. The head of "
                     "service keeps the exact figures."))
+    # The logo on the yearly report's cover, kept in the database (a few hundred KB at most, checked
+    # by check_logo): no file storage to back up or to serve. Not editable in a ModelForm (the admin would
+    # show the bytes as text): OrganisationSettingsForm checks and sets it.
+    logo = models.BinaryField(_("logo"), null=True, blank=True)
+    logo_content_type = models.CharField(_("logo type"), max_length=20, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -45,6 +86,21 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def logo_data_uri(self):
+        """The logo as a data: URI (for an <img> in a page or the PDF), or "" without one."""
+        if not self.logo or not self.logo_content_type:
+            return ""
+        return f"data:{self.logo_content_type};base64,{base64.b64encode(bytes(self.logo)).decode('ascii')}"
+
+    def set_logo(self, data, name=""):
+        """Checks the uploaded bytes (check_logo) and keeps them; None removes the logo."""
+        if data is None:
+            self.logo, self.logo_content_type = None, ""
+        else:
+            self.logo_content_type = check_logo(data, name)
+            self.logo = data
 
     def clean(self):
         super().clean()

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from common.params import ascii_int
 from groupmodules.models import Session
-from trajectories.rules import RUNNING, Outcome, Status, TrajectoryType
+from trajectories.rules import RUNNING, LeefloonAfter, Outcome, Status, TrajectoryType
 
 from .dashboard import open_files, overdue, scope
-from .yearly import held_sessions, module_sets, partner_employers, year_sets
+from .yearly import held_sessions, module_sets, partner_employers, people_sets, year_sets
 
 
 @dataclass
@@ -177,6 +177,61 @@ def moved_up_behind(*, organisation, clients, year, **_rest):
         "year": year}, clients.filter(pk__in=moved_up))
 
 
+def people_behind(*, organisation, clients, trajectories, year, **_rest):
+    people = year_sets(trajectories, year).people[organisation.pk]
+    return Behind("clients", _("People followed in a trajectory in %(year)s") % {"year": year},
+                  clients.filter(pk__in=people))
+
+
+def to_work_behind(*, organisation, clients, trajectories, year, **_rest):
+    to_work = year_sets(trajectories, year).to_work[organisation.pk]
+    return Behind("clients", _("People with a trajectory that ended in work in %(year)s") % {"year": year},
+                  clients.filter(pk__in=to_work))
+
+
+def left_leefloon_behind(*, organisation, clients, trajectories, year, **_rest):
+    """The people counted in the headline's leefloon_verlaten: for work or for a benefit."""
+    left = {client for (of_organisation, client), (_end, _pk, after) in year_sets(
+        trajectories, year).leefloon_after.items()
+        if of_organisation == organisation.pk and after in (LeefloonAfter.WERK, LeefloonAfter.UITKERING)}
+    return Behind("clients", _("Left the leefloon after their trajectory in %(year)s") % {"year": year},
+                  clients.filter(pk__in=left))
+
+
+def _people(organisation, trajectories, year):
+    return people_sets([organisation], year, year_sets(trajectories, year))
+
+
+def leefloners_behind(*, organisation, clients, trajectories, year, **_rest):
+    leefloners = _people(organisation, trajectories, year).leefloners[organisation.pk]
+    return Behind("clients", _("Leefloners of %(year)s") % {"year": year}, clients.filter(pk__in=leefloners))
+
+
+def activated_behind(*, organisation, clients, trajectories, year, **_rest):
+    activated = _people(organisation, trajectories, year).activated[organisation.pk]
+    return Behind("clients", _("Leefloners of %(year)s in activation") % {"year": year},
+                  clients.filter(pk__in=activated))
+
+
+def gpmi_covered_behind(*, organisation, clients, trajectories, year, **_rest):
+    people = _people(organisation, trajectories, year)
+    covered = people.signed[organisation.pk] | people.exempted[organisation.pk]
+    return Behind("clients", _("Leefloners of %(year)s with a GPMI or an exemption") % {"year": year},
+                  clients.filter(pk__in=covered))
+
+
+def gpmi_years_behind(*, organisation, clients, trajectories, year, **_rest):
+    years = _people(organisation, trajectories, year).gpmi_years[organisation.pk]
+    return Behind("clients", _("People with a GPMI year that ended in %(year)s") % {"year": year},
+                  clients.filter(pk__in=years.values()))
+
+
+def gpmi_years_kept_behind(*, organisation, clients, trajectories, year, **_rest):
+    kept = _people(organisation, trajectories, year).gpmi_years_kept[organisation.pk]
+    return Behind("clients", _("People with a GPMI year that ended in %(year)s with every evaluation") % {
+        "year": year}, clients.filter(pk__in=kept.values()))
+
+
 def _month_name(month):
     return MONTHS[month]
 
@@ -197,4 +252,12 @@ FIGURES = {
     "sessies": sessions_behind,
     "gemeten": measured_behind,
     "gestegen": moved_up_behind,
+    "personen": people_behind,
+    "naar_werk": to_work_behind,
+    "leefloon_verlaten": left_leefloon_behind,
+    "leefloners": leefloners_behind,
+    "in_activering": activated_behind,
+    "gpmi_gedekt": gpmi_covered_behind,
+    "gpmi_jaren": gpmi_years_behind,
+    "gpmi_jaren_in_orde": gpmi_years_kept_behind,
 }

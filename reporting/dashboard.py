@@ -1,26 +1,23 @@
 """The diensthoofd's dashboard (and the schepen's, without anything personal): figures for one
 organisation and year, optionally one counsellor, in a fixed handful of aggregate queries; and the
-region coordinator's comparison of the member OCMWs."""
-
-import datetime
+region coordinator's comparison of the member OCMWs is reporting.region's."""
 
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from clients.models import Client, ContactMoment
+from clients.models import Client
 from reminders.models import Reminder
 from trajectories.models import Trajectory
 from trajectories.rules import RUNNING, Outcome, Status, TrajectoryType
 
+from . import headline as headlines
+from .headline import headline
 from .suppression import (
-    Hidden,
     hide_employers,
     hide_modules,
     suppress,
     suppress_figure,
     suppress_table,
-    threshold_of,
 )
 from .yearly import (
     busiest,
@@ -28,7 +25,7 @@ from .yearly import (
     module_sets,
     module_table,
     partner_employers,
-    yearly_figures_by_organisation,
+    yearly_report_figures_by_organisation,
     yearly_summary,
 )
 
@@ -45,6 +42,9 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
         "counsellor", "counsellor__first_name", "counsellor__last_name").annotate(n=Count("pk")).order_by("-n"))
     # The group modules and the ladder are the organisation's (a session is nobody's caseload).
     modules = module_sets([organisation], year) if counsellor is None else None
+    # People counted once, and the rates: the organisation's (the GPMI and the leefloon are not a caseload's).
+    report = yearly_report_figures_by_organisation([organisation], year, sets=summary["sets"], modules=modules)[
+        organisation.pk] if counsellor is None else None
     return {
         "year": year,
         "caseload": caseload if personal else [],
@@ -69,6 +69,7 @@ def dashboard(organisation, year, counsellor=None, *, personal=True):
         **dict(zip(("employers", "other_employers"), busiest(employers, 10), strict=True)),
         "reminders_overdue": overdue(reminders).count(),
         "running_now": sum(n for (_type, status), n in by_status.items() if status in RUNNING),
+        "headline": headline(report) if report else None,
         "group_modules": {**module_figures(modules, organisation.pk), "modules": module_table(modules, organisation.pk)}
         if modules else None,
     }
@@ -107,6 +108,7 @@ def hide_small_numbers(data, threshold):
     months = [(month, suppress_figure(started, threshold), suppress_figure(ended, threshold))
               for month, started, ended in data["months"]]
     return {**data, "types": shown_types, "outcome_totals": outcome_totals, "months": months,
+            "headline": headlines.hide_small_numbers(data["headline"], threshold) if data["headline"] else None,
             "running_now": cells["running_now"],
             "open_clients": suppress_figure(data["open_clients"], threshold),
             "reminders_overdue": suppress_figure(data["reminders_overdue"], threshold),
@@ -134,60 +136,3 @@ def open_files(clients):
 def overdue(reminders):
     today = timezone.localdate()
     return reminders.open_on(today).filter(due_date__lt=today)
-
-
-def comparison(organisations, year):
-    """The member OCMWs of a welzijnsregio side by side: one column per organisation, the same
-    definitions as their own dashboards, in five queries whatever the number of members."""
-    since = timezone.localdate() - datetime.timedelta(days=30)
-
-    def per_organisation(queryset, path):
-        return dict(queryset.of_organisations(organisations).order_by().values(path)
-                    .annotate(n=Count("pk")).values_list(path, "n"))
-
-    open_files = per_organisation(Client.objects.exclude(status=Client.Status.CLOSED), "organisation")
-    running = per_organisation(Trajectory.objects.filter(status__in=RUNNING), "client__organisation")
-    contacts = per_organisation(ContactMoment.objects.filter(date__gte=since), "client__organisation")
-    overdue_reminders = per_organisation(overdue(Reminder.objects.all()), "organisation")
-    figures = {pk: data["trajecten"] for pk, data in yearly_figures_by_organisation(organisations, year).items()}
-
-    def row(label, value):
-        return label, [value(organisation.pk) for organisation in organisations]
-
-    general = [
-        row(_("open case files"), lambda pk: open_files.get(pk, 0)),
-        row(_("trajectories running now"), lambda pk: running.get(pk, 0)),
-        row(_("Contact moments (30 days)"), lambda pk: contacts.get(pk, 0)),
-        row(_("reminders overdue"), lambda pk: overdue_reminders.get(pk, 0)),
-    ]
-    followed = [row(label, lambda pk, code=code: figures[pk][code]["gevolgd"])
-                for code, label in TrajectoryType.choices]
-    outflow = [row(label, lambda pk, outcome=outcome: sum(
-        figures[pk][code]["uitstroom"][outcome] for code in TrajectoryType.values))
-        for outcome, label in Outcome.choices]
-    # A welzijnsregio never sees a small count of one member (reporting.suppression): each member's
-    # column follows its own threshold; followed and to work are drawn, so they are shown totals.
-    sections = [general, followed, outflow]
-    followed_totals = [sum(figures[organisation.pk][code]["gevolgd"] for code in TrajectoryType.values)
-                       for organisation in organisations]
-    to_work = [sum(figures[organisation.pk][code]["uitstroom"][Outcome.WERK] for code in TrajectoryType.values)
-               for organisation in organisations]
-    for index, organisation in enumerate(organisations):
-        threshold = threshold_of(organisation)
-        cells = {(s, r): rows[r][1][index] for s, rows in enumerate(sections) for r in range(len(rows))}
-        cells["followed"] = followed_totals[index]
-        cells["to_work"] = to_work[index]
-        werk = Outcome.values.index(Outcome.WERK)
-        shown = suppress(cells, threshold, [
-            ([(1, r) for r in range(len(followed))], "followed"), ([(2, werk)], "to_work")])
-        for s, rows in enumerate(sections):
-            for r in range(len(rows)):
-                rows[r][1][index] = shown[(s, r)]
-        followed_totals[index] = shown["followed"]
-        to_work[index] = shown["to_work"]
-    return {"year": year, "organisations": organisations, "sections": [
-        ("", general),
-        (_("Clients followed in %(year)s, per type") % {"year": year}, followed),
-        (_("Ended in %(year)s, by outcome (clients per type, added up)") % {"year": year}, outflow),
-    ], "followed": [None if isinstance(n, Hidden) else n for n in followed_totals],
-        "to_work": [None if isinstance(n, Hidden) else n for n in to_work]}

@@ -71,6 +71,16 @@ def suppress_figure(value, threshold):
     return Hidden(threshold) if is_small(value, threshold) else value
 
 
+def suppress_rate(numerator, denominator, threshold):
+    """A share (numerator of denominator) in whole percent, or None when there is nothing to divide
+    (denominator 0) or when it would tell of a small group: the numerator, the denominator or the
+    rest (their difference) a count from 1 up to below the threshold."""
+    parts = (numerator, denominator, denominator - numerator)
+    if not denominator or any(is_small(value, threshold) for value in parts):
+        return None
+    return round(100 * numerator / denominator)
+
+
 def suppress_counts(values, threshold, total=None):
     """A list of counts, with their total if it is shown: (values, total)."""
     cells = {index: value for index, value in enumerate(values)}

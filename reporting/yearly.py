@@ -13,6 +13,8 @@ Version 2 of the JSON adds people, counted once each whatever their number of tr
 (`yearly_report_figures`; people_figures says how each is read):
 - personen: gevolgd, naar_werk, leefloners, in_activering;
 - gpmi: ondertekend, vrijgesteld, zonder (these three add up to the leefloners), laattijdig;
+- gpmi_jaren (beyond the contract's keys): the GPMI years that ended in Y, and those kept (with the
+  evaluations the organisation asks);
 - leefloon_verlaten (beyond the contract's keys): werk, uitkering, ander: the people whose latest
   trajectory that ended in Y (with it recorded) left the leefloon, by why. An art. 60 §7
   employment that ends in unemployment benefit reached its goal, though its outcome is werkloos.
@@ -32,7 +34,8 @@ from django.utils import timezone
 
 from clients.models import Client
 from employers.models import Employer
-from gpmi.models import Exemption, Gpmi
+from gpmi import rules as gpmi_rules
+from gpmi.models import Exemption, Gpmi, GpmiEvaluation
 from gpmi.selectors import unmet
 from groupmodules.models import Attendance, Session
 from groupmodules.rules import ABSENT, ATTENDED
@@ -60,16 +63,19 @@ def yearly_report_figures(organisation, year, today=None):
     return yearly_report_figures_by_organisation([organisation], year, today)[organisation.pk]
 
 
-def yearly_report_figures_by_organisation(organisations, year, today=None):
+def yearly_report_figures_by_organisation(organisations, year, today=None, *, sets=None, modules=None):
     """The figures of the yearly report's JSON, version 2: those of yearly_figures_by_organisation
-    with `personen`, `gpmi`, `groepsmodules` and `participatieladder`, in five queries (the
-    trajectories, the leefloners, the attendances, the sessions held, the ladder) whatever the number
-    of clients or organisations."""
-    sets = year_sets(Trajectory.objects.of_organisations(organisations), year)
+    with `personen`, `gpmi`, `gpmi_jaren`, `groepsmodules` and `participatieladder`, in seven queries
+    (the trajectories, the leefloners, the GPMIs and their evaluations, the attendances, the sessions
+    held, the ladder) whatever the number of clients or organisations. A caller that has read the
+    year's trajectories (YearSets of these organisations) or modules (ModuleSets) passes them."""
+    if sets is None:
+        sets = year_sets(Trajectory.objects.of_organisations(organisations), year)
     figures = _figures(organisations, year, sets)
     for pk, people in people_figures(organisations, year, sets, today).items():
         figures[pk].update(people)
-    modules = module_sets(organisations, year, today)
+    if modules is None:
+        modules = module_sets(organisations, year, today)
     for organisation in organisations:
         figures[organisation.pk].update(module_figures(modules, organisation.pk))
     return figures
@@ -79,7 +85,7 @@ def yearly_summary(trajectories, year, organisation=None):
     """From one read of `trajectories` (an organisation's, or one counsellor's clients'): the
     CONTRACTS.md figures of `organisation` when given, the average durations, and the monthly flow."""
     sets = year_sets(trajectories, year)
-    return {"figures": _figures([organisation], year, sets)[organisation.pk] if organisation else None,
+    return {"sets": sets, "figures": _figures([organisation], year, sets)[organisation.pk] if organisation else None,
             "durations": _durations(sets), "months": _monthly_flow(sets),
             "left_leefloon": _left_leefloon(sets, organisation.pk) if organisation else None}
 
@@ -169,21 +175,35 @@ def _figures(organisations, year, sets):
     } for organisation in organisations}
 
 
-def people_figures(organisations, year, sets, today=None):
-    """{organisation pk: {"personen": ..., "gpmi": ...}} (CONTRACTS.md, yearly report JSON version 2),
-    from the year's trajectory sets and one query over the leefloners:
+@dataclass
+class PeopleSets:
+    """Who is behind the people figures of a year (as YearSets for the trajectories), per
+    organisation: the report counts these sets and the lists behind the dashboard show them."""
 
-    - personen.gevolgd: clients with any trajectory counting in the year; naar_werk: clients with a
-      trajectory that ended in the year with outcome werk (whatever else they ended);
-    - leefloners: clients with a leefloon decision running on a day of the year; in_activering: of
+    leefloners: dict = field(default_factory=lambda: defaultdict(set))  # organisation: clients
+    activated: dict = field(default_factory=lambda: defaultdict(set))  # of those, in activation
+    signed: dict = field(default_factory=lambda: defaultdict(set))  # leefloners with a GPMI signed by 31/12
+    exempted: dict = field(default_factory=lambda: defaultdict(set))  # the others, with an accepted exemption
+    late: dict = field(default_factory=lambda: defaultdict(set))  # leefloners whose GPMI deadline was missed
+    # GPMI years that ended in the year: (organisation): {(gpmi, number): client}; and those kept.
+    gpmi_years: dict = field(default_factory=lambda: defaultdict(dict))
+    gpmi_years_kept: dict = field(default_factory=lambda: defaultdict(dict))
+
+
+def people_sets(organisations, year, sets, today=None):
+    """The year's leefloners and their GPMI, from the year's trajectory sets and two queries (the
+    leefloners; the GPMI years with their evaluations) whatever the number of clients:
+
+    - leefloners: clients with a leefloon decision running on a day of the year; activated: of
       those, the ones with a trajectory counting in the year, a GPMI in force on a day of it, or a
       group module attended in it (present or late at a session held in the year: the same reading
       as groepsmodules.deelnemers, attended_in_year);
-    - gpmi.ondertekend: leefloners with a GPMI signed on or before 31 December; vrijgesteld: the
-      others with an exemption accepted on or before 31 December; zonder: the rest;
-    - gpmi.laattijdig: leefloners with a decision whose deadline fell in the year, had passed by
-      `today`, and was not met (gpmi.selectors.unmet: the one rule, also behind the reminders and
-      the deadline view; a leefloon that ended before its deadline needs no GPMI)."""
+    - signed: leefloners with a GPMI signed on or before 31 December; exempted: the others with an
+      exemption accepted on or before 31 December;
+    - late: leefloners with a decision whose deadline fell in the year, had passed by `today`, and
+      was not met (gpmi.selectors.unmet: the one rule, also behind the reminders and the deadline
+      view; a leefloon that ended before its deadline needs no GPMI);
+    - gpmi_years (gpmi_year_sets)."""
     first, last = year_bounds(year)
     today = today or timezone.localdate()
     of_client = {"client": OuterRef("pk")}
@@ -199,23 +219,73 @@ def people_figures(organisations, year, sets, today=None):
                           gpmi_deadline__lt=min(last + datetime.timedelta(days=1), today)))))
             .order_by().values_list("organisation", "pk", "signed", "exempted", "gpmi_in_year", "module_in_year",
                                     "late"))
-    counts = {organisation.pk: {"leefloners": 0, "in_activering": 0, "ondertekend": 0, "vrijgesteld": 0,
-                                "laattijdig": 0} for organisation in organisations}
+    people = PeopleSets()
     for organisation, client, is_signed, is_exempted, gpmi_in_year, module_in_year, late in rows:
-        count = counts[organisation]
-        count["leefloners"] += 1
-        count["in_activering"] += client in sets.people[organisation] or gpmi_in_year or module_in_year
-        count["ondertekend"] += is_signed
-        count["vrijgesteld"] += is_exempted and not is_signed
-        count["laattijdig"] += late
-    return {pk: {
-        "personen": {"gevolgd": len(sets.people[pk]), "naar_werk": len(sets.to_work[pk]),
-                     "leefloners": count["leefloners"], "in_activering": count["in_activering"]},
-        "gpmi": {"ondertekend": count["ondertekend"], "vrijgesteld": count["vrijgesteld"],
-                 "zonder": count["leefloners"] - count["ondertekend"] - count["vrijgesteld"],
-                 "laattijdig": count["laattijdig"]},
-        "leefloon_verlaten": _left_leefloon(sets, pk),
-    } for pk, count in counts.items()}
+        people.leefloners[organisation].add(client)
+        if client in sets.people[organisation] or gpmi_in_year or module_in_year:
+            people.activated[organisation].add(client)
+        if is_signed:
+            people.signed[organisation].add(client)
+        elif is_exempted:
+            people.exempted[organisation].add(client)
+        if late:
+            people.late[organisation].add(client)
+    gpmi_year_sets(people, organisations, year, today)
+    return people
+
+
+def gpmi_year_sets(people, organisations, year, today):
+    """Fills people.gpmi_years with the GPMI years (counted from the signing, gpmi.rules.gpmi_years)
+    whose last day fell in the year and before `today`, of a GPMI still in force on that day (a
+    GPMI that stopped earlier has no whole year to judge); people.gpmi_years_kept with those that
+    had the evaluations the organisation asks (per year, and in person). Two queries."""
+    first, last = year_bounds(year)
+    last = min(last, today - datetime.timedelta(days=1))
+    if last < first:
+        return
+    cadence = {organisation.pk: (organisation.gpmi_evaluations_per_year, organisation.gpmi_in_person_per_year)
+               for organisation in organisations}
+    gpmis = list(Gpmi.objects.of_organisations(organisations).filter(signed_on__lte=last)
+                 .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+                 .order_by().values_list("pk", "client__organisation", "client", "signed_on", "end_date"))
+    evaluations = defaultdict(list)
+    marks = (GpmiEvaluation.objects.of_organisations(organisations).filter(gpmi__in=[row[0] for row in gpmis])
+             .order_by().values_list("gpmi", "date", "in_person"))
+    for gpmi, day, in_person in marks:
+        evaluations[gpmi].append((day, in_person))
+    for gpmi, organisation, client, signed_on, end_date in gpmis:
+        per_year, in_person = cadence[organisation]
+        until = last if end_date is None else min(last, end_date)
+        for gpmi_year in gpmi_rules.gpmi_years(signed_on, until, evaluations[gpmi], per_year=per_year,
+                                               in_person_per_year=in_person):
+            if first <= gpmi_year.last_day <= until:
+                people.gpmi_years[organisation][gpmi, gpmi_year.number] = client
+                if gpmi_year.kept:
+                    people.gpmi_years_kept[organisation][gpmi, gpmi_year.number] = client
+
+
+def people_figures(organisations, year, sets, today=None):
+    """{organisation pk: {"personen": ..., "gpmi": ..., "gpmi_jaren": ..., "leefloon_verlaten": ...}}
+    (CONTRACTS.md, yearly report JSON version 2), counted from people_sets (which says how each is
+    read): personen.gevolgd: clients with any trajectory counting in the year; naar_werk: clients
+    with a trajectory that ended in the year with outcome werk (whatever else they ended);
+    gpmi_jaren (beyond the contract's keys): afgelopen, the GPMI years that ended in the year, and
+    in_orde, those with the evaluations the organisation asks."""
+    people = people_sets(organisations, year, sets, today)
+    figures = {}
+    for organisation in organisations:
+        pk = organisation.pk
+        leefloners, signed, exempted = (len(people.leefloners[pk]), len(people.signed[pk]),
+                                        len(people.exempted[pk]))
+        figures[pk] = {
+            "personen": {"gevolgd": len(sets.people[pk]), "naar_werk": len(sets.to_work[pk]),
+                         "leefloners": leefloners, "in_activering": len(people.activated[pk])},
+            "gpmi": {"ondertekend": signed, "vrijgesteld": exempted, "zonder": leefloners - signed - exempted,
+                     "laattijdig": len(people.late[pk])},
+            "gpmi_jaren": {"afgelopen": len(people.gpmi_years[pk]), "in_orde": len(people.gpmi_years_kept[pk])},
+            "leefloon_verlaten": _left_leefloon(sets, pk),
+        }
+    return figures
 
 
 def held_until(year, today=None):

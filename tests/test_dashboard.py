@@ -67,13 +67,16 @@ def test_the_region_coordinator_sees_the_members_side_by_side(world, login):
     response = login(world.rita).get(reverse("reporting:dashboard"), {"jaar": year})
     data, page = response.context["data"], response.content.decode()
     assert data["organisations"] == [world.menen, world.wervik]  # by name
-    (_, general), (_, followed), _outflow = data["sections"]
-    open_files, running = general[0][1], general[1][1]
+    _key_figures, general, followed, _outflow = data["sections"]  # the key figures first (reporting.region)
+    open_files, running = general.rows[0].cells, general.rows[1].cells
     # One client each: a count below the threshold is hidden (reporting.suppression), a zero is shown.
     hidden = Hidden(5)
     assert open_files == [hidden, hidden] and running == [hidden, 0]  # Wervik's one client has no trajectory
-    twe = followed[TrajectoryType.values.index("twe")][1]
+    twe = followed.rows[TrajectoryType.values.index("twe")].cells
     assert yearly_figures(world.menen, year)["trajecten"]["twe"]["gevolgd"] == 1 and twe == [hidden, 0]
+    # The region total gives neither member's hidden count away: with one hidden, it is hidden too.
+    assert isinstance(general.rows[1].total, Hidden)
+    assert isinstance(followed.rows[TrajectoryType.values.index("twe")].total, Hidden)
     assert "&lt; 5" in page
     assert "OCMW Menen" in page and "OCMW Wervik" in page and "<svg" in page
     assert world.client.last_name not in page and world.alice.last_name not in page
@@ -83,7 +86,7 @@ def test_the_comparison_takes_a_fixed_number_of_queries(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reporting.dashboard import comparison
+    from reporting.region import comparison
 
     from .factories import OrganisationFactory
 
@@ -92,4 +95,5 @@ def test_the_comparison_takes_a_fixed_number_of_queries(world):
             comparison(organisations, 2026)
         return len(context)
 
-    assert count([world.menen]) == count([world.menen, world.wervik, *OrganisationFactory.create_batch(5)]) == 5
+    # Four for today's figures, six or seven for the year's people and rates (reporting.yearly).
+    assert count([world.menen]) == count([world.menen, world.wervik, *OrganisationFactory.create_batch(5)]) <= 11

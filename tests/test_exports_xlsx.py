@@ -226,3 +226,23 @@ def test_the_period_is_typed_as_counsellors_type_dates(world, login):
     assert http.get(url, {"start": "2025-01-01", "end": "2025-12-31"}).status_code == 200
     page = http.get(reverse("reporting:reports")).content.decode()
     assert 'value="01/01/' in page and 'type="date"' not in page
+
+
+def test_the_exports_agree_with_the_dashboard(year_2025, twes, world, login):
+    """What the diensthoofd downloads adds up to what her dashboard of the same year shows: the
+    PSA participants and sessions, and the TWE-OCMW people of the year."""
+    http = login(world.hilde)
+    dashboard = http.get(reverse("reporting:dashboard"), {"jaar": 2025}).context["data"]
+    modules = dashboard["group_modules"]["groepsmodules"]
+    sheet = {row[1]: row[2] for row in _sheet(http.get(reverse("reporting:export_uniek_verslag"),
+                                                       {"year": 2025}).content)[5:]}
+    assert sheet["Deelnemers aan groepsmodules"] == modules["deelnemers"] == 3
+    sessions = [value for figure, value in sheet.items() if figure.startswith("Sessies gehouden")]
+    assert sum(sessions) == modules["sessies"] == 3
+    assert sheet["Deelnemers aan groepsmodules"] == dict(
+        (item.key, value) for item, value in http.get(reverse("reporting:dashboard"), {"jaar": 2025})
+        .context["headline"])["deelnemers"]
+    twe_rows = _sheet(http.get(reverse("reporting:export_vdab_twe"), {"start": "01/01/2025",
+                                                                     "end": "31/12/2025"}).content)[5:]
+    followed = next(t for t in dashboard["types"] if t["code"] == "twe")["figures"]["gevolgd"]
+    assert len({row[0] for row in twe_rows}) == followed == 1

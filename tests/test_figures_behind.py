@@ -47,6 +47,9 @@ def test_every_figure_opens_a_list_of_as_many_rows(demo, years_ago):
         assert {"open", "lopend", "status", "gestart", "geeindigd", "caseload", "werkgevers"} <= kinds, kinds
         if "begeleider" not in params:
             assert {"gevolgd", "uitstroom", "deelnemers", "sessies", "gemeten", "gestegen"} <= kinds
+            # The headline: people counted once, and the parts and wholes of its rates.
+            assert {"personen", "naar_werk", "leefloon_verlaten", "leefloners", "in_activering", "gpmi_gedekt",
+                    "gpmi_jaren", "gpmi_jaren_in_orde"} <= kinds
         checked = 0
         for url, value in figures:
             count, found = rows_behind(http, url)

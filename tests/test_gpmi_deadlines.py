@@ -3,6 +3,7 @@ them for the head of her own OCMW, the counts only for the schepen, nothing for 
 fixed number of queries whatever the number of case files."""
 
 import datetime
+import re
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -17,6 +18,8 @@ from gpmi.models import Gpmi
 from leefloon import services as leefloon_services
 from leefloon.models import LeefloonDecision
 from leefloon.rules import gpmi_deadline
+from reporting.suppression import Hidden
+from web.gpmi.deadline_views import hide_small_numbers
 
 from .factories import ClientFactory
 
@@ -155,7 +158,8 @@ class TestOthers:
         http = login(files.sam)
         response = overview(http)
         page = response.content.decode()
-        assert response.status_code == 200 and response.context["counts"] == {"overdue": 1, "this_month": 1}
+        assert response.status_code == 200
+        assert response.context["counts"] == {"overdue": Hidden(5), "this_month": Hidden(5)}
         assert response.context["per_counsellor"] == []
         for name in ("Benali", "Fatima", "Achterop", "Soonmaker", files.alice.last_name, files.bob.last_name):
             assert escape(name) not in page
@@ -169,6 +173,101 @@ class TestOthers:
             http = login(user)
             for name in ("overview", "overdue", "this_month", "evaluations"):
                 assert http.get(reverse(f"deadlines:{name}")).status_code == 403, (user, name)
+
+
+def figures_on(page):
+    """The four big figures of the overview, as the HTML has them (without the head's links)."""
+    return [re.sub(r"<[^>]+>", "", figure) for figure in re.findall(r'<div class="display-6[^"]*">(.*?)</div>', page)]
+
+
+def set_threshold(organisation, threshold):
+    organisation.small_number_threshold = threshold
+    organisation.save(update_fields=["small_number_threshold"])
+
+
+def exempt(world, count):
+    """`count` more leefloners in Menen, each covered by an accepted exemption."""
+    for _ in range(count):
+        client = ClientFactory(organisation=world.menen, counsellor=world.bob)
+        decide(client, TODAY - relativedelta(months=5))
+        gpmi_services.exemption_accept(client=client, by=world.hilde, ground="gezondheid",
+                                       accepted_on=TODAY - relativedelta(months=4))
+
+
+EXPLAINED = "Een aantal onder {} staat er als"
+
+
+class TestSmallNumbers:
+    """The schepen never sees a count from 1 up to below the organisation's threshold (reporting.suppression),
+    nor a share that would give one away; the head keeps the exact figures."""
+
+    def test_the_schepen_sees_less_than_5_where_the_head_sees_1_or_2(self, files, login):
+        head = overview(login(files.hilde))
+        page = head.content.decode()
+        assert figures_on(page) == ["1", "1", "1", "50%"]
+        assert (head.context["behind"], head.context["in_force"], head.context["coverage"]) == (
+            1, 2, {"leefloners": 6, "covered": 3})
+        assert "van 2 lopende GPMI&#x27;s" in page or "van 2 lopende GPMI's" in page
+        assert "van 6 leefloners met een GPMI of een aanvaarde vrijstelling (3)" in page
+        assert "&lt; 5" not in page and EXPLAINED.format(5) not in page
+
+        schepen = overview(login(files.sam))
+        context, page = schepen.context, schepen.content.decode()
+        assert context["counts"] == {"overdue": Hidden(5), "this_month": Hidden(5)}
+        assert (context["behind"], context["in_force"]) == (Hidden(5), Hidden(5))
+        assert context["coverage"] == {"leefloners": 6, "covered": Hidden(5)} and context["share"] is None
+        assert figures_on(page) == ["&lt; 5", "&lt; 5", "&lt; 5", "—"]
+        assert "van &lt; 5 lopende GPMI" in page
+        assert "van 6 leefloners met een GPMI of een aanvaarde vrijstelling (&lt; 5)" in page
+        assert "50%" not in page and "(3)" not in page
+        assert EXPLAINED.format(5) in page and '"x" is verborgen' in page
+
+    def test_no_share_when_the_leefloners_without_one_are_few(self, files, login):
+        # 8 leefloners, 5 covered: the 3 not covered are small under a threshold of 4, and would follow
+        # from the share or from the covered and the leefloners shown side by side.
+        set_threshold(files.menen, 4)
+        exempt(files, 2)
+        head = overview(login(files.hilde))
+        assert head.context["coverage"] == {"leefloners": 8, "covered": 5} and head.context["share"] == 62
+        assert "62%" in head.content.decode()
+        schepen = overview(login(files.sam))
+        context, page = schepen.context, schepen.content.decode()
+        assert context["coverage"] == {"leefloners": 8, "covered": Hidden(4, secondary=True)}
+        assert context["share"] is None and figures_on(page)[3] == "—" and "62%" not in page
+        assert "van 8 leefloners met een GPMI of een aanvaarde vrijstelling (x)" in page
+        assert "(5)" not in page and EXPLAINED.format(4) in page
+
+    def test_the_rule_follows_the_organisations_threshold(self, files, login):
+        http = login(files.sam)
+        set_threshold(files.menen, 3)
+        context, page = overview(http).context, overview(http).content.decode()
+        assert figures_on(page) == ["&lt; 3", "&lt; 3", "&lt; 3", "50%"]
+        assert context["coverage"] == {"leefloners": 6, "covered": 3} and context["share"] == 50
+        assert "van &lt; 3 lopende GPMI" in page and EXPLAINED.format(3) in page and "&lt; 5" not in page
+        set_threshold(files.menen, 2)
+        context, page = overview(http).context, overview(http).content.decode()
+        # The 2 GPMIs in force are shown; the 1 behind and the 1 up to date are both hidden, so
+        # neither follows from the total.
+        assert (context["behind"], context["in_force"]) == (Hidden(2), 2)
+        assert figures_on(page) == ["&lt; 2", "&lt; 2", "&lt; 2", "50%"]
+        assert "van 2 lopende GPMI" in page and EXPLAINED.format(2) in page
+        set_threshold(files.menen, 5)
+        assert figures_on(overview(http).content.decode()) == ["&lt; 5", "&lt; 5", "&lt; 5", "—"]
+        set_threshold(files.menen, 7)  # now the 6 leefloners are a small group too
+        context, page = overview(http).context, overview(http).content.decode()
+        assert context["coverage"] == {"leefloners": Hidden(7), "covered": Hidden(7)}
+        assert "van &lt; 7 leefloners met een GPMI of een aanvaarde vrijstelling (&lt; 7)" in page and "6" not in (
+            "".join(figures_on(page)))
+
+    def test_a_count_that_would_follow_from_a_shown_total_is_hidden_too(self):
+        # 12 GPMIs in force, 10 behind: "10 of 12" would tell of the 2 up to date.
+        figures = {"counts": {"overdue": 0, "this_month": 7}, "behind": 10, "in_force": 12,
+                   "coverage": {"leefloners": 20, "covered": 9}, "share": 45, "per_counsellor": [], "lists_open": False}
+        shown = hide_small_numbers(figures, 5)
+        assert shown["counts"] == {"overdue": 0, "this_month": 7}
+        assert (shown["behind"], shown["in_force"]) == (Hidden(5, secondary=True), 12)
+        assert shown["coverage"] == {"leefloners": 20, "covered": 9} and shown["share"] == 45
+        assert shown["threshold"] == 5 and figures["behind"] == 10  # the head's figures stay as they are
 
 
 class TestQueries:

@@ -159,8 +159,9 @@ def test_in_activering_counts_a_leefloner_who_attended_a_module(year_2024, world
 
 
 def test_a_fixed_number_of_queries(year_2024, world, django_assert_num_queries):
-    # The trajectories, the leefloners, the attendances, the sessions held, the ladder.
-    with django_assert_num_queries(5):
+    # The trajectories, the leefloners, the GPMIs (of the GPMI years: without any, their evaluations
+    # are not read), the attendances, the sessions held, the ladder.
+    with django_assert_num_queries(6):
         yearly_report_figures(world.menen, 2024)
     edition = Edition.objects.get(module__title="Klaar voor de job", name="2024")
     (session,) = _sessions(edition, D(2024, 10, 1))
@@ -170,7 +171,7 @@ def test_a_fixed_number_of_queries(year_2024, world, django_assert_num_queries):
                         presence="aanwezig", by=world.hilde)
         measurement_add(client=client, date=D(2024, 10, 1), rung=2, by=world.hilde)
         measurement_add(client=client, date=D(2024, 11, 1), rung=3, by=world.hilde)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         figures = yearly_report_figures_by_organisation([world.menen, world.wervik], 2024)
     assert figures[world.menen.pk]["groepsmodules"]["deelnemers"] == 4 + 6
     assert figures[world.menen.pk]["participatieladder"] == {"gemeten": 7 + 6, "gestegen": 3 + 6}
@@ -219,7 +220,8 @@ def test_the_dashboard_opens_the_lists_behind_the_figures(year_2024, world, logi
             response = http.get(url)
             assert response.status_code == 200 and response.context["page"].paginator.count == value, url
             behind.setdefault(kind, []).append((value, response.context["behind"]))
-    assert [value for value, _found in behind["deelnemers"]] == [4, 3, 2]  # all, then per module
+    # The headline's, the group modules', then per module.
+    assert [value for value, _found in behind["deelnemers"]] == [4, 4, 3, 2]
     assert [value for value, _found in behind["sessies"]] == [6, 3, 3]
     assert {client.first_name for client in behind["gestegen"][0][1].rows} == {"An", "Dirk", "Hugo"}
     assert {client.first_name for client in behind["gemeten"][0][1].rows} == {

@@ -264,6 +264,9 @@ RULES = {
     # The exports owed to POD MI and VDAB: the head, of her own organisation (scoped by her organisation).
     "reporting:export_uniek_verslag": Rule(HEAD_WORK),
     "reporting:export_vdab_twe": Rule(HEAD_WORK),
+    # The welzijnsregio's figures as CSV and PDF: its regiocoördinator only.
+    "reporting:region_csv": Rule(answers(ok=["regio"])),
+    "reporting:region_pdf": Rule(answers(ok=["regio"])),
     # GPMI deadlines of the own organisation: the counts for the head and the schepen, the lists for the head.
     "deadlines:overview": Rule(REPORTS),
     **{f"deadlines:{name}": Rule(HEAD_WORK) for name in ("overdue", "this_month", "evaluations")},

@@ -139,9 +139,11 @@ def test_the_region_coordinator_sees_no_count_from_1_to_4(world, login):
     year = world.trajectory.start_date.year
     response = login(world.rita).get(reverse("reporting:dashboard"), {"jaar": year})
     data, page = response.context["data"], response.content.decode()
-    values = [value for _title, rows in data["sections"] for _label, row in rows for value in row]
+    values = [value for section in data["sections"] for row in section.rows
+              for cell in [*row.cells, row.total]
+              for value in ((cell.part, cell.whole) if row.is_rate else (cell,))]
     assert not [value for value in values if shown_small(value, 5)] and Hidden(5) in values
-    assert not [n for n in re.findall(r'<td class="text-end">(\d+)</td>', page) if 0 < int(n) < 5]
+    assert not [n for n in re.findall(r'<td class="text-end[^"]*">(\d+)</td>', page) if 0 < int(n) < 5]
     assert not [n for n in data["followed"] + data["to_work"] if shown_small(n, 5)]
 
 
@@ -160,3 +162,19 @@ def test_the_pdf_shows_no_small_count_of_an_employer(world):
     assert "Vanhoutte Logistiek NV" in section
     row = section[section.index("Vanhoutte Logistiek NV"):]
     assert row.startswith("Vanhoutte Logistiek NV (nieuw) logistiek < 5 0"), row
+
+
+@pytest.mark.django_db
+def test_no_count_cell_of_the_pdf_is_from_1_to_4(world):
+    """Every cell a count stands in (the tables, the key figures with their "part of whole") of the
+    council's report for `world`, whose counts are all 1."""
+    from reporting.report import report_html
+
+    year = world.trajectory.start_date.year
+    html, context = report_html(world.menen, year)
+    cells = re.findall(r'<td class="n[^"]*">(.*?)</td>|<div class="(?:value|sub)">(.*?)</div>', html, re.S)
+    values = [re.sub(r"<[^>]+>", " ", first or second) for first, second in cells]
+    numbers = [int(n) for value in values if not re.search(r"\bdag(en)?\b", value)
+               for n in re.findall(r"(?<!&lt; )\b\d+\b", value)]
+    assert numbers and not [n for n in numbers if 0 < n < 5], values
+    assert "minder dan 5" in context["paragraph"] and not re.search(r"(?<!dan )\b[1-4]\b", context["paragraph"])

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from common.params import query_int
 from reporting import charts
-from reporting.dashboard import comparison
+from reporting.region import comparison
 
 
 def chosen_year(request):
@@ -16,10 +16,17 @@ def chosen_year(request):
     return year, range(this_year, this_year - 6, -1)
 
 
+def coordinated_region(user):
+    """The welzijnsregio a regiocoördinator compares (no organisation of her own), or None."""
+    return user.region if user.region_id and user.organisation_id is None else None
+
+
 def comparison_page(request, organisations, year=None, years=None):
     if year is None:
         year, years = chosen_year(request)
     data = comparison(organisations, year)
     return render(request, "reporting/comparison.html", {
         "data": data, "year": year, "years": years,
-        "chart": charts.comparison(data) if organisations else ""})
+        # The CSV and the PDF are the region's: for its coordinator, not for an operator's overview.
+        "region": coordinated_region(request.user),
+        "chart": charts.region_people(data) if organisations else ""})

@@ -1,8 +1,9 @@
 """The diensthoofd's view of the GPMI's legal deadlines (/termijnen/; DOMAIN.md, "Reporting"): the GPMIs
 overdue and due this month, the evaluations behind (also per counsellor) and the share of leefloners
 with a GPMI or an accepted exemption. Each count opens its list for the head. The schepen sees the
-counts only: no client, and no counsellor either (as on the dashboard). A counsellor gets 403: her
-own GPMI work comes to her as reminders (rules 8 and 9)."""
+counts only: no client, and no counsellor either (as on the dashboard), and no small count
+(reporting.suppression). A counsellor gets 403: her own GPMI work comes to her as reminders (rules 8
+and 9)."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
@@ -16,6 +17,7 @@ from gpmi.models import Gpmi
 from leefloon.models import LeefloonDecision
 from organisations.models import User
 from organisations.permissions import head_required, organisation_figures_access
+from reporting.suppression import suppress, suppress_rate, threshold_of
 
 PAGE_SIZE = 100
 NO_COUNSELLOR = "geen"
@@ -30,7 +32,7 @@ def overview(request):
     gpmis = gpmis.select_related("client__counsellor") if user.is_head else gpmis.only("pk", "signed_on", "end_date")
     in_force = selectors.in_force_with_next_evaluation(gpmis, today, organisation.gpmi_evaluations_per_year)
     coverage = selectors.gpmi_coverage(Client.objects.of_organisation(organisation), today)
-    return render(request, "gpmi/deadlines.html", {
+    context = {
         "today": today,
         "counts": selectors.deadline_counts(LeefloonDecision.objects.of_organisation(organisation), today),
         "behind": sum(1 for gpmi in in_force if selectors.is_behind(gpmi, today)),
@@ -39,7 +41,30 @@ def overview(request):
         "share": round(100 * coverage["covered"] / coverage["leefloners"]) if coverage["leefloners"] else None,
         "per_counsellor": _per_counsellor(in_force, today) if user.is_head else [],
         "lists_open": user.is_head,
-    })
+    }
+    if not user.is_head:
+        # The schepen never sees a small count; the diensthoofd keeps the exact figures.
+        context = hide_small_numbers(context, threshold_of(organisation))
+    return render(request, "gpmi/deadlines.html", context)
+
+
+def hide_small_numbers(figures, threshold):
+    """The overview as a schepen sees it (reporting.suppression): no count from 1 up to below the
+    threshold, nor one that follows from a shown total. The GPMIs up to date and the leefloners not
+    covered are not shown, but they are what a shown total minus its shown part gives, so they take
+    part in the rule; the share only when none of its parts is small. The head keeps `figures`."""
+    counts, coverage, behind, in_force = figures["counts"], figures["coverage"], figures["behind"], figures["in_force"]
+    cells = suppress({
+        **counts,
+        "behind": behind, "up_to_date": in_force - behind, "in_force": in_force,
+        "covered": coverage["covered"], "not_covered": coverage["leefloners"] - coverage["covered"],
+        "leefloners": coverage["leefloners"],
+    }, threshold, [(["behind", "up_to_date"], "in_force"), (["covered", "not_covered"], "leefloners")])
+    return {**figures, "counts": {key: cells[key] for key in counts},
+            "behind": cells["behind"], "in_force": cells["in_force"],
+            "coverage": {"leefloners": cells["leefloners"], "covered": cells["covered"]},
+            "share": suppress_rate(coverage["covered"], coverage["leefloners"], threshold),
+            "threshold": threshold}
 
 
 def _per_counsellor(in_force, today):

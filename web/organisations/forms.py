@@ -1,11 +1,13 @@
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Competence, Interest
-from organisations.models import Organisation, Role, User
+from organisations.models import Organisation, Role, User, check_logo
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -59,11 +61,50 @@ class VocabularyTermForm(forms.Form):
 
 
 class OrganisationSettingsForm(forms.ModelForm):
-    helper = FormHelper()
-    helper.form_tag = False  # form_page.html holds the <form> and its token
-    helper.disable_csrf = True
+    """The organisation's settings, and the logo on the yearly report's cover (organisations.models.check_logo
+    says what is accepted: a PNG or JPEG image of at most 500 KB)."""
+
+    logo_file = forms.FileField(label=_("Logo"), required=False, help_text=_(
+        "Shown on the cover of the yearly report for the council: a PNG or JPEG image of at most 500 KB."))
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
 
     class Meta:
         model = Organisation
         fields = ["session_timeout_minutes", "retention_years", "gpmi_evaluations_per_year", "gpmi_in_person_per_year",
                   "small_number_threshold"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # form_page.html holds the <form> (multipart) and its token
+        self.helper.disable_csrf = True
+        fields = [*self.Meta.fields, "logo_file"]
+        uri = self.instance.logo_data_uri
+        if uri:
+            preview = format_html('<div class="mb-2"><div class="form-label">{}</div><img src="{}" alt="{}" '
+                                  'style="max-height: 5rem; max-width: 16rem" class="border p-1 bg-white"></div>',
+                                  _("Current logo"), uri, _("Current logo"))
+            # The preview is markup made here, not a template: keep crispy from reading it as one.
+            fields = [*self.Meta.fields, HTML(preview.replace("{", "&#123;")), "logo_file", "remove_logo"]
+        else:
+            del self.fields["remove_logo"]
+        self.helper.layout = Layout(*fields)
+
+    def clean_logo_file(self):
+        upload = self.cleaned_data.get("logo_file")
+        if not upload:
+            return None
+        data = upload.read()
+        self.logo_content_type = check_logo(data, upload.name)
+        return data
+
+    def save(self, commit=True):
+        organisation = super().save(commit=False)
+        data = self.cleaned_data.get("logo_file")
+        if data:
+            organisation.logo, organisation.logo_content_type = data, self.logo_content_type
+        elif self.cleaned_data.get("remove_logo"):
+            organisation.set_logo(None)
+        if commit:
+            organisation.save()
+        return organisation

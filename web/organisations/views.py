@@ -179,8 +179,9 @@ def vocabulary(request):
 
 @administrator_required
 def organisation_settings(request):
-    """The beheerder sets how long an idle session lasts and how long closed files are kept."""
-    form = OrganisationSettingsForm(request.POST or None, instance=request.user.organisation)
+    """The beheerder sets how long an idle session lasts and how long closed files are kept, and the
+    logo on the yearly report's cover."""
+    form = OrganisationSettingsForm(request.POST or None, request.FILES or None, instance=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Settings saved."))

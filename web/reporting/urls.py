@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, views
+from . import exports, region_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("jaarverslagen/<int:pk>/mailen/", views.report_email, name="report_email"),
     path("exports/uniek-verslag.xlsx", exports.uniek_verslag_export, name="export_uniek_verslag"),
     path("exports/vdab-twe.xlsx", exports.vdab_twe_export, name="export_vdab_twe"),
+    path("regio.csv", region_views.region_csv, name="region_csv"),
+    path("regio.pdf", region_views.region_pdf, name="region_pdf"),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from common.params import query_int
 from organisations.models import User
 from organisations.permissions import aggregates_access, head_required, organisation_figures_access
-from reporting import charts, services, tasks
+from reporting import charts, headline, services, tasks
 from reporting.behind import behind
 from reporting.dashboard import dashboard, hide_small_numbers
 from reporting.models import YearlyReport
@@ -46,6 +46,7 @@ def dashboard_view(request):
                                            for month, started, ended in data["months"]], year),
         "month_rows": [(month, MONTHS[month], started, ended) for month, started, ended in data["months"]],
         "outcome_chart": outcome_chart,
+        "headline": headline.shown(data["headline"]) if data["headline"] else None,
         "year": year, "years": years, "counsellor": counsellor, "figures_open": user.is_head,
         "counsellors": User.objects.colleagues_of(user).counsellors() if user.is_head
         else [],
