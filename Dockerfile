@@ -15,7 +15,7 @@ COPY . .
 RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && python manage.py compilemessages -l nl --ignore=.venv
 
-RUN useradd --system --uid 1000 ocmw && chown -R ocmw /app
+RUN useradd --system --uid 1000 ocmw && mkdir -p /var/lib/celerybeat && chown -R ocmw /app /var/lib/celerybeat
 USER ocmw
 EXPOSE 8000
 CMD ["gunicorn", "ocmw_activation.wsgi", "-c", "gunicorn.conf.py"]

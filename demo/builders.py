@@ -3,6 +3,7 @@ role, and clients with strengths, barriers and contact moments. Same seed, same 
 
 import datetime
 import random
+import unicodedata
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -196,6 +197,20 @@ def saved(instance):
     instance.full_clean()
     instance.save()
     return instance
+
+
+# Letters NFKD does not take apart into a base letter and a mark.
+UNDECOMPOSABLE = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
+                                "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D"})
+
+
+def mailbox(name, fallback="client"):
+    """`name` as the part of a demo e-mail address before the @, in plain ASCII, as an e-mail form
+    accepts it: "Chloé" is "chloe", "Zoë-Océane" is "zoe-oceane" (NFKD, combining marks dropped);
+    letters, digits and inner hyphens only, so it also serves as a domain label. Never empty."""
+    letters = unicodedata.normalize("NFKD", name.translate(UNDECOMPOSABLE))
+    plain = "".join(letter for letter in letters if not unicodedata.combining(letter))
+    return slugify(plain.encode("ascii", "ignore").decode("ascii")).replace("_", "-").strip("-") or fallback
 
 
 def kbo_number(base):
@@ -429,7 +444,7 @@ class DemoBuilder:
             first_name=first_name, last_name=self.faker.last_name(),
             street_address=self.faker.street_address(), postcode=postcode, municipality=municipality,
             phone=self.faker.phone_number(),
-            email=f"{slugify(first_name)}.{self.random.randrange(100, 999)}@example.be",
+            email=f"{mailbox(first_name)}.{self.random.randrange(100, 999)}@example.be",
             leefloon_category=self.random.choice(Client.LeefloonCategory.values),
             status=self.random.choices(Client.Status.values, weights=[2, 7, 1])[0],
             counsellor=self.random.choice(counsellors),
@@ -486,7 +501,7 @@ class DemoBuilder:
             employer.workplace_by_function = self._workplaces(employer, functions, sector)
             saved(ContactPerson(employer=employer, name=self.faker.name(), role="zaakvoerder",
                                 phone=self.faker.phone_number(),
-                                email=f"info@{slugify(name)[:20].strip('-')}.example.be"))
+                                email=f"info@{mailbox(name, 'werkgever')[:20].strip('-')}.example.be"))
             if kind == Employer.Kind.PARTNER:
                 ends_soon = index == 0  # one agreement ends within 60 days (reminder rule 7)
                 saved(Agreement(

@@ -1,5 +1,6 @@
 """Adding and removing documents: the row and its stored file go together."""
 
+import logging
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,29 @@ from common.uploads import document_type
 from .models import Document, documents_storage
 
 NAME_LENGTH = 200
+logger = logging.getLogger(__name__)
+
+
+def _storage_errors():
+    """What a storage raises when it cannot write: an OSError from a folder (a full disk, ENOSPC; a
+    read-only one, EROFS; PermissionError), or botocore's errors from an S3-compatible bucket."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # pragma: no cover - botocore comes with django-storages[s3]
+        return (OSError,)
+    return (OSError, BotoCoreError, ClientError)
+
+
+STORAGE_ERRORS = _storage_errors()
+
+
+class StorageUnavailable(Exception):
+    """The documents storage could not store the file (full, read-only, unreachable); nothing was
+    kept. Its message is for the person who uploaded."""
+
+    def __init__(self):
+        super().__init__(_("The document could not be saved: the storage is full or not writable. "
+                           "Try again later or report it to the administrator."))
 
 
 @transaction.atomic
@@ -25,14 +49,37 @@ def document_add(*, client, by, file, kind, date, trajectory=None, gpmi=None, de
                         description=description.strip(), file=file, size=file.size, added_by=by,
                         filename=download_name(file.name, detected), content_type=getattr(detected, "content_type", ""))
     document.full_clean()
+    # The file is stored under its final, random name, then the row is written; when either fails,
+    # exactly that stored name is removed (never the uploaded file's own name: that is not where it
+    # lies). An S3 bucket cannot rename, so there is no temporary name; what a failed removal or a
+    # later rollback of the whole request leaves is taken by the nightly tasks.remove_orphan_files.
+    storage = document.file.storage
+    field = Document._meta.get_field("file")
+    target = storage.get_available_name(field.generate_filename(document, file.name), max_length=field.max_length)
     try:
         with transaction.atomic():
-            document.save()  # stores the file first, then writes the row
-    except Exception:
-        if document.file.name:
-            document.file.storage.delete(document.file.name)
+            try:
+                stored = storage.save(target, file, max_length=field.max_length)
+            except STORAGE_ERRORS as error:
+                raise StorageUnavailable() from error
+            target = stored
+            document.file = stored  # a stored name: saving the row stores nothing again
+            document.save()
+    except Exception as error:
+        _discard(storage, target, error)
         raise
     return document
+
+
+def _discard(storage, name, cause):
+    """Removes what a failed upload stored under `name` (a partly written file too). Never raises:
+    on a read-only disk the removal fails as the write did, and the upload's own error is the one
+    to report; the file then waits for the nightly orphan sweep."""
+    try:
+        storage.delete(name)
+    except Exception:
+        logger.warning("Could not remove %s after a failed upload (%r); the orphan sweep will.", name, cause,
+                       exc_info=True)
 
 
 def document_remove(*, document):

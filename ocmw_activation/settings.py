@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database outage anywhere below answers 503 with Retry-After instead of 500 (common/middleware.py):
+    # after WhiteNoise (static files need no database), before all that reads the session or the user.
+    "common.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -238,6 +241,27 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
 }
+# Broker loss (reporting, README "Production"): a page that queues a task answers within a few seconds
+# when Redis is down (the task's report stays queued; the sweep below queues it again), and a worker
+# reconnects for as long as it takes instead of exiting; a task it held is cancelled and, being
+# acks_late and idempotent, delivered again.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5,
+                                    "interval_max": 0.5}
+# The Redis result backend subscribes to each queued task's result and retried 20 times, once a second.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0,
+                                                            "interval_step": 0.5, "interval_max": 0.5}}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Yearly reports (reporting.services.sweep_stuck_reports): a report queued this long without a worker
+# taking it is queued again, at most REPORT_MAX_ATTEMPTS times in all; one being made this long failed.
+REPORT_QUEUE_TIMEOUT_SECONDS = env.int("REPORT_QUEUE_TIMEOUT_SECONDS", default=600)
+REPORT_RENDER_TIMEOUT_SECONDS = env.int("REPORT_RENDER_TIMEOUT_SECONDS", default=900)
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+# Fault injection for the worker integration test only (seconds the rendering waits after its claim).
+REPORT_FAULT_PAUSE = env.float("REPORT_FAULT_PAUSE", default=0)
 CELERY_BEAT_SCHEDULE = {
     "evaluate-reminders-daily": {
         "task": "reminders.tasks.evaluate_reminders",
@@ -245,6 +269,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": (datetime.timedelta(seconds=env.int("REMINDERS_EVERY_SECONDS"))
                      if env("REMINDERS_EVERY_SECONDS", default="") else
                      crontab(hour=env.int("REMINDERS_HOUR", default=6), minute=30)),
+    },
+    # Every hour after the morning scan, until the evening: the scan (with its catch-up of missed days)
+    # when today's is missing, e.g. beat was down or recreated at 06:30; otherwise nothing.
+    "evaluate-reminders-if-missed": {
+        "task": "reminders.tasks.evaluate_reminders",
+        "schedule": crontab(hour=f"{min(env.int('REMINDERS_HOUR', default=6) + 1, 23)}-23", minute=30),
+        "kwargs": {"only_if_missing": True},
     },
     "anonymise-expired-files-nightly": {
         "task": "clients.tasks.anonymise_expired_files",
@@ -255,6 +286,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=45),
     },
     # E-mails about accounts whose task was lost (organisations.tasks).
+    # Digests left unsent by a worker that died (their claim expired) are sent again (reminders.digest).
+    "retry-unsent-digests": {
+        "task": "reminders.tasks.send_digests",
+        "schedule": datetime.timedelta(seconds=env.int("REMINDERS_DIGEST_RETRY_SECONDS", default=600)),
+    },
+    # Yearly reports whose task was lost (broker down, worker gone) are queued again or marked failed.
+    "sweep-stuck-reports": {
+        "task": "reporting.tasks.sweep_stuck_reports",
+        "schedule": datetime.timedelta(seconds=env.int("REPORT_SWEEP_SECONDS", default=300)),
+    },
     "send-account-notices": {
         "task": "organisations.tasks.send_account_notices",
         "schedule": datetime.timedelta(minutes=10),
@@ -268,6 +309,10 @@ CELERY_BEAT_SCHEDULE = {
 # wait 20 s after creating the reminders, "claimed:20" the digest task after claiming; never set
 # in production.
 REMINDERS_FAULT_PAUSE = env("REMINDERS_FAULT_PAUSE", default="")
+# How long a claimed digest may stay unsent before a later run takes it over (reminders.digest):
+# much longer than a send takes, which EMAIL_TIMEOUT bounds (an SMTP server that hangs).
+REMINDERS_DIGEST_LEASE_SECONDS = env.int("REMINDERS_DIGEST_LEASE_SECONDS", default=600)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821 (set just above)

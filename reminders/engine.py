@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from clients.models import Client, ContactMoment
@@ -34,7 +34,7 @@ from organisations.models import Organisation
 from trajectories.models import Placement, Trajectory
 from trajectories.rules import OPEN, RUNNING, WERK_ZORG_MAX_MONTHS, Status, TrajectoryType
 
-from .models import CLOSE_BY_THEMSELVES, DEFAULTS, Reminder, Rule, RuleSetting
+from .models import CLOSE_BY_THEMSELVES, DEFAULTS, Reminder, ReminderScan, Rule, RuleSetting
 
 
 @dataclass(frozen=True)
@@ -475,11 +475,49 @@ def create_reminders(organisation, found):
 
 def evaluate(day):
     """Evaluate every rule for every organisation as of `day`: create what is due, close what went;
-    {rule: number created}."""
+    {rule: number created}. Records the day as scanned (ReminderScan) once every organisation is done:
+    a run that fails halfway leaves the day to the retry or the next run (catch_up)."""
     totals = {rule: 0 for rule in Rule}
     for organisation in Organisation.objects.all():
         found, standing = findings(organisation, day)
         for rule, count in create_reminders(organisation, found).items():
             totals[rule] += count
         resolve(organisation, standing)
+    # One statement, also when two runs finish the same day at once.
+    ReminderScan.objects.bulk_create([ReminderScan(day=day, finished_at=timezone.now())], update_conflicts=True,
+                                     unique_fields=["day"], update_fields=["finished_at"])
+    return totals
+
+
+# At most this many days (today included) in one catch-up run: a month covers an outage of beat or the
+# workers. Within it every rule finds what a run on each day would have found. Beyond it, only the two
+# rules with a window that ends on the event (a TWE or an agreement ending, from N days ahead until the
+# end) can miss one whose end is then over a month past (rule 4 still finds the TWE not closed); the
+# others find everything due on or before the day, however long ago.
+CATCH_UP_DAYS = 31
+
+
+def scanned(day):
+    """Whether `day` was evaluated to the end (for the hourly trigger, which runs only when not)."""
+    return ReminderScan.objects.filter(day=day).exists()
+
+
+def days_to_scan(today):
+    """The days a run on `today` evaluates, oldest first: every day after the last one scanned before it,
+    up to `today` (at most CATCH_UP_DAYS); on a fresh install `today` only. A day scanned already is
+    evaluated again when asked (idempotent)."""
+    last = ReminderScan.objects.filter(day__lt=today).aggregate(last=Max("day"))["last"]
+    first = today if last is None else max(last + datetime.timedelta(days=1),
+                                           today - datetime.timedelta(days=CATCH_UP_DAYS - 1))
+    return [first + datetime.timedelta(days=n) for n in range((today - first).days + 1)]
+
+
+def catch_up(today):
+    """Evaluate every day of days_to_scan(today) in order, as if the daily run had run on each: the rules
+    that look ahead from the day (a window) see every day's window, and each day is recorded as it
+    finishes, so a retry goes on where it stopped. {rule: number created over all the days}."""
+    totals = {rule: 0 for rule in Rule}
+    for day in days_to_scan(today):
+        for rule, count in evaluate(day).items():
+            totals[rule] += count
     return totals

@@ -101,6 +101,21 @@ class RuleSetting(models.Model):
         return sorted({int(part) for part in self.months.split(",") if part.strip()})
 
 
+class ReminderScan(models.Model):
+    """A day the engine evaluated for every organisation (engine.evaluate), recorded when it finished.
+    The daily task evaluates every day after the last one recorded (engine.catch_up), so a day that beat
+    missed (the beat container recreated after the scan time, an outage) is still evaluated, in order."""
+
+    day = models.DateField(unique=True)
+    finished_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y}"
+
+
 def handled_by_head():
     """Reminders nobody else handles: an agreement's, or a client's without an active counsellor."""
     counsellor_works = models.Q(client__counsellor__is_active=True, client__counsellor__role=Role.COUNSELLOR)
@@ -296,13 +311,20 @@ class Reminder(ScopedModel):
 
 
 class Digest(models.Model):
-    """One daily e-mail per person. Claimed (row created, committed) before it is sent, so a worker
-    that dies while sending and a retry never send a second one for the same day."""
+    """One daily e-mail per person, at least once and never twice (reminders.digest). The row, its
+    reminders and its Message-ID are committed together when it is claimed, before anything is sent;
+    the claim is a lease: a digest not sent within settings.REMINDERS_DIGEST_LEASE_SECONDS of its
+    claim is taken over by the next run and sent with the same reminders and the same Message-ID."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
     day = models.DateField()
-    claimed_at = models.DateTimeField(default=timezone.now)
+    # When the current claim was taken; null: nobody holds it (a send failed and gave it back).
+    claimed_at = models.DateTimeField(default=timezone.now, null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # How many claims (the first one and the take-overs) tried to send it.
+    attempts = models.PositiveSmallIntegerField(default=1)
+    # The e-mail's Message-ID, fixed at the claim: a resend carries the same one (idempotency key).
+    message_id = models.CharField(max_length=255, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_person_day")]

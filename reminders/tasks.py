@@ -25,14 +25,22 @@ def _day(value):
 
 
 @shared_task(**RETRY)
-def evaluate_reminders(day=None):
-    """The daily job (Celery beat): create the due reminders, then queue the digests."""
-    totals = engine.evaluate(_day(day))
+def evaluate_reminders(day=None, only_if_missing=False):
+    """The daily job (Celery beat): create the due reminders of every day since the last one scanned, in
+    order (engine.catch_up: a day beat missed is evaluated too), then queue the digests. With
+    `only_if_missing` (the hourly beat entry, for a beat that was down at the scan time) nothing
+    happens when the day was scanned already; None then."""
+    today = _day(day)
+    if only_if_missing and engine.scanned(today):
+        return None
+    totals = engine.catch_up(today)
     faults.pause("evaluated")
-    send_digests.delay(_day(day).isoformat())
+    send_digests.delay(today.isoformat())
     return {str(rule): count for rule, count in totals.items()}
 
 
 @shared_task(**RETRY)
 def send_digests(day=None):
-    return digest.send_digests(_day(day))
+    """With a day (queued by the evaluation): the digests left unsent, then that day's. Without (a
+    worker starting, beat every 10 minutes): only the digests whose claim expired unsent."""
+    return digest.send_digests(_day(day) if day else None)

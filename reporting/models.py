@@ -53,6 +53,12 @@ class YearlyReport(ScopedModel):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     failure = models.TextField(_("reason of the failure"), blank=True)
+    # When the rendering task was last handed to the broker, and how often: the sweep asks again for a
+    # report no worker took in time (its task was lost, or the broker was down), a limited number of times.
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    # When the broker took the task; empty while it did not (it was down): the next sweep sends it again.
+    published_at = models.DateTimeField(_("handed to the background processing at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
     pdf = models.FileField(_("PDF"), upload_to=report_path, blank=True)
     # The figures as reported: they stay what the council read, whatever happens to the files later.
     figures = models.JSONField(_("figures"), null=True, blank=True)
@@ -78,7 +84,7 @@ class YearlyReport(ScopedModel):
     @property
     def waited_long(self):
         """Queued for minutes: the background worker is probably not running."""
-        return self.state == self.State.QUEUED and timezone.now() - self.requested_at > datetime.timedelta(minutes=5)
+        return self.state == self.State.QUEUED and timezone.now() - self.queued_at > datetime.timedelta(minutes=5)
 
     @property
     def is_pending(self):

@@ -12,12 +12,22 @@ RETRY = {"acks_late": True, "autoretry_for": (OperationalError, InterfaceError),
          "retry_backoff_max": 600, "max_retries": 8}
 
 
-@shared_task(**RETRY)
+# No result is read: ignore_result spares the queueing a round trip to the result backend (a second
+# place to wait for when Redis is down).
+@shared_task(**RETRY, ignore_result=True)
 def render_yearly_report(report_id):
     report = services.render_report(report_id)
     return report.state if report else None
 
 
-@shared_task(**{**RETRY, "autoretry_for": (*RETRY["autoretry_for"], smtplib.SMTPException, ConnectionError)})
+@shared_task(**{**RETRY, "autoretry_for": (*RETRY["autoretry_for"], smtplib.SMTPException, ConnectionError)},
+             ignore_result=True)
 def email_yearly_report(report_id):
     services.email_report(report_id)
+
+
+@shared_task(**RETRY, ignore_result=True)
+def sweep_stuck_reports():
+    """Every few minutes (settings.CELERY_BEAT_SCHEDULE): reports whose task was lost are queued again
+    or marked failed (services.sweep_stuck_reports)."""
+    return services.sweep_stuck_reports()

@@ -261,6 +261,8 @@ RULES = {
     "reporting:report_pdf": Rule(REPORT, kwargs=lambda objects: {"pk": objects.report.pk}),
     "reporting:report_email": Rule(answers(ok=["head"], hide=["x_head"]), ("post",),
                                    lambda objects: {"pk": objects.report.pk}),
+    "reporting:report_retry": Rule(answers(ok=["head"], hide=["x_head"]), ("post",),
+                                   lambda objects: {"pk": objects.report.pk}),
     # The exports owed to POD MI and VDAB: the head, of her own organisation (scoped by her organisation).
     "reporting:export_uniek_verslag": Rule(HEAD_WORK),
     "reporting:export_vdab_twe": Rule(HEAD_WORK),

@@ -79,7 +79,7 @@ def test_a_failure_is_kept_with_its_reason_and_can_be_retried(world, login, monk
     assert report.state == "mislukt" and "(fout: OSError)" in report.failure and not report.pdf
     assert f"het nummer van het verslag: {report.pk}" in report.failure
     page = http.get(report.get_absolute_url()).content.decode()
-    assert "kon niet gemaakt worden" in page and "Opnieuw proberen" in page
+    assert "kon niet gemaakt worden" in page and "Opnieuw aanvragen" in page
     assert http.get(reverse("reporting:report_pdf", args=[report.pk])).status_code == 404
     monkeypatch.setattr(services, "render_pdf_and_figures", real)  # not undo(): that would end eager tasks too
     with django_capture_on_commit_callbacks(execute=True):
@@ -112,7 +112,7 @@ def test_a_report_left_behind_is_asked_again(world, login):
     fresh = YearlyReport.objects.exclude(pk=stuck.pk).get()
     assert fresh.state == "wachtrij" and response.url == fresh.get_absolute_url()
     # A queued report that no worker took for that long is left behind as well.
-    YearlyReport.objects.filter(pk=fresh.pk).update(requested_at=timezone.now() - STALE_RENDERING * 2)
+    YearlyReport.objects.filter(pk=fresh.pk).update(queued_at=timezone.now() - STALE_RENDERING * 2)
     ask(http)
     assert YearlyReport.objects.filter(state="mislukt").count() == 2 and YearlyReport.objects.pending().count() == 1
 

@@ -34,6 +34,7 @@ def document_add(request, client_pk):
         template = "documents/_document_form.html" if request.htmx else "documents/document_form_page.html"
         return render(request, template, {"client": client, "form": form, "next": request.GET.get("next", "")})
     form = DocumentForm(request.POST, request.FILES, client=client)
+    status = 422
     if form.is_valid():
         try:
             document = services.document_add(client=client, by=request.user, file=form.cleaned_data["file"],
@@ -43,11 +44,16 @@ def document_add(request, client_pk):
                                              description=form.cleaned_data["description"])
         except ValidationError as error:
             add_service_errors(form, error)
+        except services.StorageUnavailable as error:
+            # The form comes back with what was filled in and the reason at its top; 503, not 422:
+            # nothing is wrong with the input, the server cannot store it right now (nothing was kept).
+            form.add_error(None, str(error))
+            status = 503
         else:
             messages.success(request, _("%(document)s added to the case file.") % {"document": document})
             return redirect(_back(request, client))
     return render(request, "documents/document_form_page.html", {
-        "client": client, "form": form, "next": request.POST.get("next", "")}, status=422)
+        "client": client, "form": form, "next": request.POST.get("next", "")}, status=status)
 
 
 @case_file_access

@@ -98,7 +98,7 @@ def report_list(request):
         if form.is_valid():
             try:
                 report, created = services.request_report(request.user.organisation, form.cleaned_data["year"],
-                                                          request.user)
+                                                          request.user, _broker_down_notice(request))
             except ValidationError as error:
                 form.add_error("year", error.message_dict.get("year", error.messages))
             else:
@@ -107,6 +107,28 @@ def report_list(request):
                 return redirect(report)
     reports = YearlyReport.objects.visible_to(request.user).select_related("requested_by")
     return render(request, "reporting/report_list.html", {"form": form, "reports": reports})
+
+
+def _broker_down_notice(request):
+    """Told when the task could not be handed to the background processing (Redis down): the report
+    stays queued and the sweep sends it again (reporting.services)."""
+    return lambda: messages.warning(request, _(
+        "Background processing is not available right now. The report stays queued and will be made as soon "
+        "as it is back; you can leave this page."))
+
+
+@head_required
+@require_POST
+def report_retry(request, pk):
+    """Ask again, at once, for a report that failed (the same report is queued again)."""
+    report = get_object_or_404(YearlyReport.objects.editable_by(request.user), pk=pk)
+    if report.state != YearlyReport.State.FAILED:
+        messages.info(request, _("This report has not failed: there is nothing to ask again."))
+        return redirect(report)
+    shown = services.ask_again(report.pk, user=request.user, when_unreachable=_broker_down_notice(request))
+    if shown is not None and shown.pk != report.pk:
+        messages.info(request, _("The report for %(year)s is already being made.") % {"year": report.year})
+    return redirect(shown or report)
 
 
 @organisation_figures_access
@@ -137,7 +159,9 @@ def report_email(request, pk):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        transaction.on_commit(lambda: tasks.email_yearly_report.delay(report.pk))
+        transaction.on_commit(lambda: services.publish(tasks.email_yearly_report, report.pk, lambda: messages.error(
+            request, _("Background processing is not available right now: the report was not e-mailed. "
+                       "Try again in a few minutes."))))
         messages.success(request, _("The report is being sent to %(recipients)s.") % {"recipients": ", ".join(
             person.email for person in services.schepen_recipients(report.organisation))})
     return redirect(report)

@@ -2,7 +2,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import Error, InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -19,7 +19,22 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", required=True, help="the organisation's code (slug)")
         parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
 
-    def handle(self, *args, file, organisation, dry_run, **options):
+    def handle(self, *args, **options):
+        """Every step reads the database (the organisation, the checks, the writing): a database
+        that fails in any of them gives one Dutch line on stderr and exit status 1, no traceback.
+        Nothing is written then (the writing is one transaction)."""
+        try:
+            self._import(**options)
+        except (OperationalError, InterfaceError) as error:
+            self.stderr.write(_("The database is not reachable: %(error)s. Run the import again later; the same "
+                                "file imports nothing twice.") % {"error": one_line(error)})
+            sys.exit(1)
+        except Error as error:
+            self.stderr.write(_("The database refused the import, nothing was written: %(error)s")
+                              % {"error": one_line(error)})
+            sys.exit(1)
+
+    def _import(self, *, file, organisation, dry_run, **options):
         try:
             target = Organisation.objects.get(slug=organisation)
         except Organisation.DoesNotExist:
@@ -55,11 +70,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(_("Dry run: nothing was written."))
             return
-        try:
-            apply_import(plan, by=importer)
-        except DatabaseError as error:
-            self.stderr.write(_("The database refused the import, nothing was written: %(error)s") % {"error": error})
-            sys.exit(1)
+        apply_import(plan, by=importer)  # a DatabaseError: handle() says so in one line
         self.stdout.write(_("Imported."))
 
     def _importer(self, organisation):
@@ -67,3 +78,9 @@ class Command(BaseCommand):
         nobody (an organisation without users yet: its files wait for the head to assign them)."""
         users = User.objects.filter(organisation=organisation, is_active=True, role__in=CASE_FILE_ROLES)
         return users.filter(role=Role.HEAD).order_by("pk").first() or users.order_by("pk").first()
+
+
+def one_line(error):
+    """A database error's text on one line (psycopg's spans several: "connection failed ... Is
+    the server running ...")."""
+    return " ".join(str(error).split()).rstrip(".") or type(error).__name__
