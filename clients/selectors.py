@@ -2,10 +2,10 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from organisations.models import User
+from organisations.permissions import ColleagueCaseFile
 
 from .models import Client, Competence, Interest
 
@@ -20,7 +20,7 @@ def editable_client_for(user, pk):
     (the colleague may read it)."""
     client = client_for(user, pk)
     if not user.can_edit_client(client):
-        raise PermissionDenied
+        raise ColleagueCaseFile
     return client
 
 

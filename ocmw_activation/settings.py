@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "organisations.middleware.ScopeGuardMiddleware",
     "organisations.middleware.PrivatePagesMiddleware",
     "organisations.middleware.ConcurrentChangeMiddleware",
+    # With DEBUG on (the demo), the Dutch 404 page instead of Django's technical one (web/errors.py).
+    "web.errors.FriendlyNotFoundMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -87,6 +89,10 @@ MIDDLEWARE = [
 # editable_by, of_organisation, unscoped: organisations.scoping) raises UnscopedQuery: a forgotten
 # filter is an error page, never another OCMW's rows. DJANGO_SCOPE_GUARD=false turns it off.
 SCOPE_GUARD = env.bool("DJANGO_SCOPE_GUARD", default=True)
+
+# DJANGO_TECHNICAL_404=true: with DEBUG on, Django's technical 404 page (every URL pattern, in
+# English) instead of the product's Dutch one (web/errors.py).
+TECHNICAL_404 = env.bool("DJANGO_TECHNICAL_404", default=False)
 
 ROOT_URLCONF = "ocmw_activation.urls"
 WSGI_APPLICATION = "ocmw_activation.wsgi.application"

@@ -30,3 +30,14 @@ head_required = role_required(lambda user: user.works_with_case_files and user.i
 organisation_figures_access = role_required(lambda user: user.sees_aggregates and user.organisation_id is not None)
 # The account log and the requests of the beheerder: the diensthoofd decides, the beheerder follows up.
 account_log_access = role_required(lambda user: (user.works_with_case_files and user.is_head) or user.is_administrator)
+
+
+COLLEAGUE_CASE_FILE = "colleague_case_file"
+
+
+class ColleagueCaseFile(PermissionDenied):
+    """The user may read this client's file but not change it: it is in a colleague's caseload, not
+    a matter of the role. The 403 page (templates/403.html, which gets str(exception)) says so."""
+
+    def __init__(self):
+        super().__init__(COLLEAGUE_CASE_FILE)

@@ -2,13 +2,15 @@
 (one per rule), never one per trajectory. `send_reminders` and the daily Celery task both call
 `evaluate`.
 
-The GPMI rules and the TWE without a workplace (CLOSING_RULES) also close their reminders by
-themselves when the cause is gone (the GPMI signed, an exemption accepted, the leefloon ended; an
-evaluation logged; a workplace entered, the TWE ended): each finds every cause that still stands,
-shown yet or not, and `resolve` closes the open reminders that are no longer among them. `evaluate`
-does so every day for every organisation, whoever changed the data (a form, the import, the admin,
-a bulk update); `reminders.signals` does it at once for one client when a GPMI, evaluation,
-exemption, leefloon decision or placement is saved or deleted.
+Every rule (CLOSING_RULES) also closes its reminders by itself when the cause is gone (the GPMI
+signed, an exemption accepted, the leefloon ended; an evaluation logged; a workplace entered, the TWE
+ended; a contact moment logged; a nazorg registered after the TWE; a trajectory closed or its planned
+end moved; an agreement renewed): each rule's causes function finds every cause that still stands,
+shown yet or not (the one place that decides it), and `resolve` closes the open reminders that are no
+longer among them (status done, closed_by_itself). `evaluate` does so every day for every
+organisation, whoever changed the data (a form, the import, the admin, a bulk update);
+`reminders.signals` does it at once for one client (or an employer's agreements) when one of the
+causes is saved or deleted, in the writer's transaction.
 
 The participation ladder (a measurement recorded) and repeated unexcused absence at a group module
 (attendance marked at a later session, the mark corrected, the client leaving) close the same way."""
@@ -76,15 +78,26 @@ TRAJECTORY_FIELDS = ("pk", "client_id", "start_date", "planned_end_date", "next_
                      "job_start")
 
 
-def twe_ending(trajectories, day, setting):
-    """1. A TWE ends within N days and no nazorg follows it."""
+def _trajectories(organisation, client):
+    trajectories = Trajectory.objects.of_organisation(organisation).order_by()  # no sort needed
+    return trajectories if client is None else trajectories.filter(client=client)
+
+
+def twe_ending_causes(organisation, day, client=None):
+    """Rule 1, every cause that stands: a running TWE with a planned end and no nazorg after it (one
+    not stopped), due on the end itself. A nazorg registered, the TWE closed or its end moved: gone."""
     nazorg = Trajectory.objects.filter(follows=OuterRef("pk")).exclude(status=Status.STOPGEZET)
-    rows = (trajectories.filter(type=TrajectoryType.TWE, status__in=RUNNING, planned_end_date__gte=day,
-                                planned_end_date__lte=day + datetime.timedelta(days=setting.days))
+    rows = (_trajectories(organisation, client).filter(type=TrajectoryType.TWE, status__in=RUNNING,
+                                                       planned_end_date__isnull=False)
             .exclude(Exists(nazorg)).values(*TRAJECTORY_FIELDS))
     # Due on the event itself (the end), so a changed threshold changes when it shows, not what it is.
     return [_trajectory_due(row, row["planned_end_date"], detail=row["planned_end_date"].isoformat())
             for row in rows]
+
+
+def twe_ending(causes, day, setting, organisation):
+    """1. A TWE ends within N days and no nazorg follows it."""
+    return [due for due in causes if day <= due.due_date <= day + datetime.timedelta(days=setting.days)]
 
 
 def werk_zorg_limit(trajectories, day, setting):
@@ -106,15 +119,17 @@ def werk_zorg_limit(trajectories, day, setting):
     return dues
 
 
-def end_passed(trajectories, day, setting):
-    """4. The planned end date has passed and the trajectory is not closed."""
-    rows = trajectories.filter(status__in=OPEN, planned_end_date__lt=day).values(*TRAJECTORY_FIELDS)
+def end_passed_causes(organisation, day, client=None):
+    """Rule 4, every cause that stands: an open trajectory with a planned end, due the day after it.
+    Closed or stopped, or the end moved: gone."""
+    rows = _trajectories(organisation, client).filter(status__in=OPEN, planned_end_date__isnull=False).values(
+        *TRAJECTORY_FIELDS)
     return [_trajectory_due(row, row["planned_end_date"] + datetime.timedelta(days=1),
                             detail=row["planned_end_date"].isoformat()) for row in rows]
 
 
 def nazorg_check_in(trajectories, day, setting):
-    """5. Nazorg check-ins 1, 3 and 6 months after the job (the nazorg) started."""
+    """5. Nazorg check-ins 1, 3 and 6 months after the job (the nazorg) started, due by `day`."""
     rows = trajectories.filter(type=TrajectoryType.NAZORG, status__in=RUNNING, start_date__lte=day).values(
         *TRAJECTORY_FIELDS)  # a job start in the future gives check-ins in the future: none due yet
 
@@ -128,43 +143,73 @@ def nazorg_check_in(trajectories, day, setting):
             for row in rows for months in setting.months if check_in(row, months) <= day]
 
 
-def ama_evaluation(trajectories, day, setting):
-    """6. The yearly evaluation of an AMA trajectory is due (N days ahead)."""
-    rows = trajectories.filter(type=TrajectoryType.AMA, status__in=RUNNING,
-                               next_evaluation_date__lte=day + datetime.timedelta(days=setting.days)).values(
-        *TRAJECTORY_FIELDS)
+def nazorg_check_in_causes(organisation, day, client=None):
+    """Rule 5, every cause that stands: every check-in of a running nazorg, due or not yet (as of
+    the end of time). The nazorg closed: gone."""
+    return nazorg_check_in(_trajectories(organisation, client), datetime.date.max,
+                           settings_for(organisation)[Rule.NAZORG_CHECK_IN])
+
+
+def ama_evaluation_causes(organisation, day, client=None):
+    """Rule 6, every cause that stands: a running AMA trajectory's next yearly evaluation, due that day.
+    The evaluation held (the next date moves) or the trajectory closed: gone."""
+    rows = _trajectories(organisation, client).filter(type=TrajectoryType.AMA, status__in=RUNNING,
+                                                      next_evaluation_date__isnull=False).values(*TRAJECTORY_FIELDS)
     return [_trajectory_due(row, row["next_evaluation_date"], detail=row["next_evaluation_date"].isoformat())
             for row in rows]
 
 
-def no_contact(organisation, day, setting):
-    """3. A running trajectory (not a paused one) has had no contact moment for N days, counted
-    from the last contact or from the start of the running trajectory, whichever is later."""
-    since = day - datetime.timedelta(days=setting.days)
+def shown_when_due(causes, day, setting, organisation):
+    """5. and 4.: the causes due on or before `day`."""
+    return [due for due in causes if due.due_date <= day]
+
+
+def shown_ahead(causes, day, setting, organisation):
+    """6.: the causes shown from N days before they are due."""
+    return _within(causes, day, setting)
+
+
+def no_contact_causes(organisation, day, client=None):
+    """Rule 3, every cause that stands: a client with a running trajectory (not a paused one), silent
+    since the last contact moment or the start of the running trajectory, whichever is later; due N
+    days after that. The one place that decides it: a contact moment logged moves the due date (the
+    reminder of the old one closes by itself, in the writer's transaction: reminders.signals); no
+    running trajectory any more: gone. One query (and one for the setting)."""
+    days = settings_for(organisation)[Rule.NO_CONTACT].days
     running = Trajectory.objects.filter(client=OuterRef("pk"), status=Status.LOPEND)
     last_contact = ContactMoment.objects.filter(client=OuterRef("pk")).order_by("-date").values("date")[:1]
     running_since = running.order_by("start_date").values("start_date")[:1]
-    rows = (Client.objects.of_organisation(organisation).filter(Exists(running.filter(start_date__lte=since)))
-            .order_by().annotate(last_contact=Subquery(last_contact), running_since=Subquery(running_since))
-            .filter(Q(last_contact__lte=since) | Q(last_contact__isnull=True))
+    clients = Client.objects.of_organisation(organisation)
+    if client is not None:
+        clients = clients.filter(pk=client.pk)
+    rows = (clients.filter(Exists(running)).order_by()
+            .annotate(last_contact=Subquery(last_contact), running_since=Subquery(running_since))
             .values("pk", "last_contact", "running_since"))
     dues = []
     for row in rows:
         silent_since = max(filter(None, (row["last_contact"], row["running_since"])))
-        if silent_since <= since:
-            dues.append(Due(subject=f"client:{row['pk']}", client_id=row["pk"],
-                            due_date=silent_since + datetime.timedelta(days=setting.days),
-                            detail=row["last_contact"].isoformat() if row["last_contact"] else ""))
+        dues.append(Due(subject=f"client:{row['pk']}", client_id=row["pk"],
+                        due_date=silent_since + datetime.timedelta(days=days),
+                        detail=row["last_contact"].isoformat() if row["last_contact"] else ""))
     return dues
 
 
-def agreement_ending(organisation, day, setting):
-    """7. An employer's cooperation agreement ends within N days; for the head of service."""
-    rows = Agreement.objects.of_organisation(organisation).filter(end_date__gte=day,
-                                    end_date__lte=day + datetime.timedelta(days=setting.days)).values(
-        "pk", "end_date")
+def agreement_ending_causes(organisation, day, client=None):
+    """Rule 7, every cause that stands: an agreement with an end that the employer has not renewed (no
+    other agreement of theirs that runs longer), due on the end. Renewed, or the end moved: gone."""
+    if client is not None:  # an agreement belongs to no client
+        return []
+    renewed = Agreement.objects.filter(employer=OuterRef("employer"), start_date__gt=OuterRef("start_date")).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=OuterRef("end_date")))
+    rows = (Agreement.objects.of_organisation(organisation).filter(end_date__isnull=False).order_by()
+            .exclude(Exists(renewed)).values("pk", "end_date"))
     return [Due(subject=f"overeenkomst:{row['pk']}", agreement_id=row["pk"], due_date=row["end_date"],
                 detail=row["end_date"].isoformat()) for row in rows]
+
+
+def agreement_ending(causes, day, setting, organisation):
+    """7. An employer's cooperation agreement ends within N days; for the head of service."""
+    return [due for due in causes if day <= due.due_date <= day + datetime.timedelta(days=setting.days)]
 
 
 def _within(causes, day, setting):
@@ -342,19 +387,21 @@ def shown_as_found(causes, day, setting, organisation):
     return causes
 
 
-TRAJECTORY_RULES = {
-    Rule.TWE_ENDING: twe_ending,
-    Rule.END_PASSED: end_passed,
-    Rule.NAZORG_CHECK_IN: nazorg_check_in,
-    Rule.AMA_EVALUATION: ama_evaluation,
-}
-ORGANISATION_RULES = {Rule.NO_CONTACT: no_contact, Rule.AGREEMENT_ENDING: agreement_ending}
-# The rules whose reminders close by themselves: (every cause that stands, the causes shown now).
+# The rules whose reminders close by themselves (every rule now): (every cause that stands, the causes
+# shown now). Each rule's "does the cause still stand?" is decided in its causes function only: the
+# daily run creates from it and closes with it, and a change to one file (reminders.signals: a contact
+# moment, a trajectory, an agreement...) closes with it at once, in the writer's transaction.
 CLOSING_RULES = {
+    Rule.TWE_ENDING: (twe_ending_causes, twe_ending),
+    Rule.WERK_ZORG_LIMIT: (werk_zorg_limit_causes, shown_as_found),
+    Rule.NO_CONTACT: (no_contact_causes, shown_when_due),
+    Rule.END_PASSED: (end_passed_causes, shown_when_due),
+    Rule.NAZORG_CHECK_IN: (nazorg_check_in_causes, shown_when_due),
+    Rule.AMA_EVALUATION: (ama_evaluation_causes, shown_ahead),
+    Rule.AGREEMENT_ENDING: (agreement_ending_causes, agreement_ending),
     Rule.GPMI_DEADLINE: (gpmi_deadline_causes, gpmi_deadline),
     Rule.GPMI_EVALUATION: (gpmi_evaluation_causes, gpmi_evaluation),
     Rule.TWE_NO_WORKPLACE: (twe_no_workplace_causes, twe_no_workplace),
-    Rule.WERK_ZORG_LIMIT: (werk_zorg_limit_causes, shown_as_found),
     Rule.LADDER_MEASUREMENT: (ladder_measurement_causes, shown_as_found),
     Rule.UNEXCUSED_ABSENCE: (unexcused_absence_causes, shown_as_found),
 }
@@ -365,20 +412,11 @@ def findings(organisation, day):
     rules whose reminders close by themselves). A switched-off rule creates nothing, but its open
     reminders still close when their cause goes."""
     settings = settings_for(organisation)
-    trajectories = Trajectory.objects.of_organisation(organisation).order_by()  # no sort needed
     found, standing = {}, {}
     for rule in Rule:
-        setting = settings[rule]
-        if rule in CLOSING_RULES:
-            causes, shown = CLOSING_RULES[rule]
-            standing[rule] = causes(organisation, day)
-            found[rule] = shown(standing[rule], day, setting, organisation) if setting.enabled else []
-        elif not setting.enabled:
-            found[rule] = []
-        elif rule in TRAJECTORY_RULES:
-            found[rule] = TRAJECTORY_RULES[rule](trajectories, day, setting)
-        else:
-            found[rule] = ORGANISATION_RULES[rule](organisation, day, setting)
+        causes, shown = CLOSING_RULES[rule]
+        standing[rule] = causes(organisation, day)
+        found[rule] = shown(standing[rule], day, settings[rule], organisation) if settings[rule].enabled else []
     return found, standing
 
 
@@ -414,6 +452,20 @@ def resolve_client(client, day=None):
     organisation = client.organisation
     standing = {rule: CLOSING_RULES[rule][0](organisation, day, client=client) for rule in {row[1] for row in rows}}
     return _close_and_reopen(organisation, rows, standing)
+
+
+def resolve_agreement(agreement, day=None):
+    """`resolve` for the agreement reminders of its employer (a renewal closes the one of the agreement
+    before it), at once after an agreement is saved or deleted (signals). One query when there are none."""
+    day = day or timezone.localdate()
+    organisation_id = agreement.employer.organisation_id
+    rows = list(Reminder.objects.of_organisation(organisation_id).filter(
+        agreement__employer_id=agreement.employer_id, rule=Rule.AGREEMENT_ENDING).filter(
+        OPEN_NOW | CLOSED_BY_ITSELF).values_list(*ROW))
+    if not rows:
+        return {"closed": 0, "reopened": 0}
+    organisation = Organisation.objects.get(pk=organisation_id)
+    return _close_and_reopen(organisation, rows, {Rule.AGREEMENT_ENDING: agreement_ending_causes(organisation, day)})
 
 
 def resolve_organisation(organisation, day=None):

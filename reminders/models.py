@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from organisations.models import Organisation, Role
 from organisations.scoping import ScopedModel, ScopedQuerySet
@@ -32,12 +33,12 @@ class Rule(models.TextChoices):
     UNEXCUSED_ABSENCE = "onverwittigd_afwezig", _("repeatedly absent without notice")
 
 
-# The rules whose reminders close by themselves when their cause is gone (engine.resolve): the GPMI
-# signed, an exemption accepted, the leefloon ended; an evaluation logged; a workplace entered for
-# the TWE (or the TWE ended); a ladder measurement recorded; attendance at a later session (or the
-# mark corrected).
-CLOSE_BY_THEMSELVES = (Rule.GPMI_DEADLINE, Rule.GPMI_EVALUATION, Rule.TWE_NO_WORKPLACE, Rule.WERK_ZORG_LIMIT,
-                       Rule.LADDER_MEASUREMENT, Rule.UNEXCUSED_ABSENCE)
+# The rules whose reminders close by themselves when their cause is gone (engine.resolve): every rule.
+# The GPMI signed, an exemption accepted, the leefloon ended; an evaluation logged; a workplace entered for
+# the TWE (or the TWE ended); a ladder measurement recorded; attendance at a later session (or the mark
+# corrected); a contact moment logged; a nazorg registered after the TWE; the trajectory closed or its
+# planned end moved; the agreement renewed.
+CLOSE_BY_THEMSELVES = tuple(Rule)
 
 
 # Defaults of DOMAIN.md; an organisation changes them in its RuleSetting rows.
@@ -218,6 +219,12 @@ class Reminder(ScopedModel):
                                            "follow-up ended"),
                 Rule.UNEXCUSED_ABSENCE: _("closed by itself: attendance at a later session, the mark corrected, "
                                           "or the client left the module"),
+                Rule.NO_CONTACT: _("closed by itself: a contact moment was logged, or no trajectory runs any more"),
+                Rule.TWE_ENDING: _("closed by itself: a nazorg was registered, or the TWE ended or its end moved"),
+                Rule.END_PASSED: _("closed by itself: the trajectory was closed or its planned end moved"),
+                Rule.NAZORG_CHECK_IN: _("closed by itself: the nazorg ended"),
+                Rule.AMA_EVALUATION: _("closed by itself: the evaluation date moved, or the trajectory ended"),
+                Rule.AGREEMENT_ENDING: _("closed by itself: the agreement was renewed or its end moved"),
                 }.get(self.rule, _("closed by itself"))
 
     @property
@@ -245,16 +252,24 @@ class Reminder(ScopedModel):
         def day(iso):
             return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso[:1].isdigit() else "—"
 
+        def count(number):  # picks the singular or plural sentence
+            return int(number) if number.strip().isdigit() else 2
+
         texts = {
             Rule.TWE_ENDING: lambda: _("ends on %(day)s and no nazorg is planned") % {"day": day(detail)},
-            Rule.WERK_ZORG_LIMIT: lambda: (_("the extension ends on %(day)s, in %(months)s months") % {
+            Rule.WERK_ZORG_LIMIT: lambda: (ngettext("the extension ends on %(day)s, in %(months)s month",
+                                                    "the extension ends on %(day)s, in %(months)s months",
+                                                    count(detail.split(":")[2])) % {
                 "day": day(detail.split(":")[1]), "months": detail.split(":")[2]}) if detail.startswith("verlengd:")
-            else _("reaches %(months)s months (the limit is 18)") % {"months": detail},
+            else ngettext("reaches %(months)s month (the limit is 18)", "reaches %(months)s months (the limit is 18)",
+                          count(detail)) % {"months": detail},
             Rule.NO_CONTACT: lambda: (_("last contact moment on %(day)s") % {"day": day(detail)}) if detail
             else _("no contact moment yet"),
             Rule.END_PASSED: lambda: _("the planned end was %(day)s: close or stop the trajectory, or move the end") % {
                 "day": day(detail)},
-            Rule.NAZORG_CHECK_IN: lambda: _("check-in %(months)s months after the job started") % {"months": detail},
+            Rule.NAZORG_CHECK_IN: lambda: ngettext("check-in %(months)s month after the job started",
+                                                   "check-in %(months)s months after the job started",
+                                                   count(detail)) % {"months": detail},
             Rule.AMA_EVALUATION: lambda: _("yearly evaluation on %(day)s") % {"day": day(detail)},
             Rule.AGREEMENT_ENDING: lambda: _("the agreement ends on %(day)s") % {"day": day(detail)},
             Rule.GPMI_DEADLINE: lambda: self._gpmi_deadline_text(day),

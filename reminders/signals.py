@@ -1,17 +1,23 @@
 """The reminders that close by themselves do so at once when their cause changes: a GPMI signed or
 ended, an evaluation logged, an exemption accepted, a leefloon decision ended, renewed or corrected,
 a TWE's workplace entered, a werk-zorgtraject extended or ended, a participation-ladder measurement
-recorded, attendance marked at a group module, an enrolment left. On every save or delete of one of
-these, the client's reminders are checked again (engine.resolve_client), in the writer's own
-transaction. A writer that sends no signals (a bulk update, raw SQL) is caught by the engine's daily
-run, which checks every organisation the same way.
+recorded, attendance marked at a group module, an enrolment left, a contact moment logged (the no-contact
+reminder), a nazorg registered or a trajectory closed (its trajectory reminders), an agreement
+renewed. On every save or delete of one of these, the client's reminders (an agreement: its employer's,
+engine.resolve_agreement) are checked again (engine.resolve_client), in the writer's own transaction
+(ATOMIC_REQUESTS, or the service's). A writer that sends no signals (a bulk update, raw SQL) is
+caught by the engine's daily run, which checks every organisation the same way.
 
-Connected here, above the apps it listens to: gpmi, leefloon, trajectories, groupmodules and ladder
-know nothing of reminders."""
+Connected here, above the apps it listens to: clients, employers, gpmi, leefloon, trajectories,
+groupmodules and ladder know nothing of reminders."""
+
+import contextlib
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete, post_save
 
+from clients.models import ContactMoment
+from employers.models import Agreement
 from gpmi.models import Exemption, Gpmi, GpmiEvaluation
 from groupmodules.models import Attendance, Enrolment
 from ladder.models import LadderMeasurement
@@ -21,7 +27,7 @@ from trajectories.models import Placement, Trajectory
 from . import engine
 
 CAUSES = (Gpmi, GpmiEvaluation, Exemption, LeefloonDecision, Placement, Trajectory, LadderMeasurement, Enrolment,
-          Attendance)
+          Attendance, ContactMoment, Agreement)
 
 
 def _client_of(instance):
@@ -37,6 +43,10 @@ def _client_of(instance):
 
 def cause_changed(sender, instance, raw=False, **kwargs):
     if raw:  # loading a fixture
+        return
+    if isinstance(instance, Agreement):  # the head's reminder: no client
+        with contextlib.suppress(ObjectDoesNotExist):  # deleted along with the employer
+            engine.resolve_agreement(instance)
         return
     client = _client_of(instance)
     if client is not None:

@@ -37,9 +37,16 @@ def _silent(clients, today, days):
     file without contact counts from its creation). Two index lookups per file, no sort."""
     since = today - datetime.timedelta(days=days)
     contacts = ContactMoment.objects.filter(client=OuterRef("pk"))
+    # One item per cause: a client with a no-contact reminder not yet handled (open, or snoozed) is
+    # followed up through that reminder (in the reminders due today, with done and snooze, and in the
+    # digest), so not listed again here; this list holds the silent files the rule does not cover (no
+    # running trajectory). A contact moment logged closes the reminder (reminders.engine) and ends both.
+    reminded = Reminder.objects.filter(client=OuterRef("pk"), rule=Rule.NO_CONTACT,
+                                       status__in=[Reminder.Status.OPEN, Reminder.Status.SNOOZED])
     return (clients.exclude(status=Client.Status.CLOSED)
             .filter(~Exists(contacts.filter(date__gte=since)))
-            .filter(Exists(contacts) | Q(created_at__date__lt=since)))
+            .filter(Exists(contacts) | Q(created_at__date__lt=since))
+            .exclude(Exists(reminded)))
 
 
 def _longest_silent_first(clients):

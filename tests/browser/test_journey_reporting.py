@@ -60,7 +60,7 @@ def test_the_head_makes_the_yearly_report_and_the_schepen_reads_it(page, live_se
 
     [report_id] = queued
     services.render_report(report_id)  # the Celery worker picks it up; the open page notices by itself
-    expect(page.get_by_text("Klaar sinds")).to_be_visible()
+    expect(page.get_by_text("Gemaakt op")).to_be_visible()
     shot(page, "ready")
     with page.expect_download() as download:
         page.get_by_role("link", name="PDF downloaden").click()

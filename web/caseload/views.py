@@ -98,7 +98,9 @@ def subject_access(request, client_pk, extension):
     subject_access_data = subject_access_module.client_file(client)
     filename = f"inzage-dossier-{client.pk}-{timezone.localdate().isoformat()}.{extension}"
     if extension == "json":
-        response = JsonResponse(subject_access_data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        # The keys stay stable for machines; "veldnamen" says in Dutch what each key means.
+        response = JsonResponse({**subject_access_data, "veldnamen": subject_access_module.labels(subject_access_data)},
+                                json_dumps_params={"ensure_ascii": False, "indent": 2})
     else:
         response = HttpResponse(_pdf(request, subject_access_data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -108,6 +110,9 @@ def subject_access(request, client_pk, extension):
 def _pdf(request, data):
     from weasyprint import HTML  # loaded on demand: it needs the Pango system library
 
-    dossier = [(key, ", ".join(value) if isinstance(value, list) else value) for key, value in data["dossier"].items()]
-    html = render_to_string("caseload/subject_access.html", {"data": data, "dossier": dossier}, request=request)
+    # Dutch labels instead of the keys, Belgian dates instead of ISO (caseload.subject_access).
+    html = render_to_string("caseload/subject_access.html", {
+        "data": subject_access_module.readable(data), "persoon": subject_access_module.rows(data["persoon"]),
+        "dossier": subject_access_module.rows(data["dossier"]),
+        "other_sections": subject_access_module.other_sections(data)}, request=request)
     return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()

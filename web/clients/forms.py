@@ -92,12 +92,18 @@ class ContactMomentForm(forms.ModelForm):
 
 class HandoverForm(forms.Form):
     """The head hands files over: a selection (`client`, repeated) or the open files of one
-    counsellor (`van`), to another counsellor, with a note."""
+    counsellor (`van`), to another counsellor, with a note.
+
+    The server checks the required fields and answers in Dutch: no `required` attribute, so the
+    browser does not stop the form first with its own message in its own language."""
+
+    use_required_attribute = False
 
     client = forms.ModelMultipleChoiceField(queryset=Client.objects.none(), required=False,
                                             widget=forms.MultipleHiddenInput)
     van = forms.ModelChoiceField(queryset=User.objects.none(), required=False, widget=forms.HiddenInput)
-    to = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
+    to = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none(), error_messages={
+        "required": _("Choose the counsellor who takes over the case files.")})
     note = forms.CharField(label=_("Handover note"), widget=forms.Textarea(attrs={"rows": 4}), error_messages={
                                "required": _("Write a handover note: what should the new counsellor know?")},
                            help_text=_("What the new counsellor should know: agreements made, what is pending. "

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
@@ -13,7 +13,7 @@ from clients.models import Client
 from common.uploads import detect, validate_agreement_document
 from employers.models import Employer
 from matching import ranking, services
-from organisations.permissions import case_file_access, head_required
+from organisations.permissions import ColleagueCaseFile, case_file_access, head_required
 from reporting.figures import employer_results
 from trajectories.rules import RUNNING
 
@@ -189,7 +189,7 @@ def placement_propose(request, pk, workplace_pk, client_pk):
     workplace = _workplace(request, pk, workplace_pk)
     client = client_selectors.client_for(request.user, client_pk)
     if not request.user.can_edit_client(client):
-        raise PermissionDenied
+        raise ColleagueCaseFile
     try:
         trajectory = services.placement_propose(client=client, workplace=workplace, by=request.user,
                                                 start_date=timezone.localdate())

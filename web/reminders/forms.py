@@ -25,6 +25,12 @@ DAYS_HELP = {
                                "voortraject, AMA or a group module) started; after that every 6 months."),
 }
 
+# Each rule with months says what they count from, with its own example (its default).
+MONTHS_HELP = {
+    Rule.WERK_ZORG_LIMIT: _("Months since the start of the werk-zorgtraject, comma-separated, e.g. 15,17."),
+    Rule.NAZORG_CHECK_IN: _("Months after the job started, comma-separated, e.g. 1,3,6."),
+}
+
 
 class RuleSettingForm(forms.ModelForm):
     class Meta:
@@ -44,4 +50,4 @@ class RuleSettingForm(forms.ModelForm):
             del self.fields["months"]
         else:
             self.fields["months"].required = True
-            self.fields["months"].help_text = _("Comma-separated, e.g. 15,17.")
+            self.fields["months"].help_text = MONTHS_HELP[self.instance.rule]

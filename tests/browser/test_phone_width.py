@@ -1,0 +1,116 @@
+"""The main pages at phone width (390 px): the case file, each kind of trajectory page, Vandaag, the
+caseload, the search page and the main forms. None scrolls sideways, the goal's status select keeps
+a usable width, and who is logged in (name, role, OCMW) shows at 390 and at 1280 px.
+
+Screenshots land in test-artifacts/phone-width/."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import log_in
+from tests.factories import ClientFactory, ContactMomentFactory
+from trajectories import services
+
+pytestmark = pytest.mark.browser
+
+TODAY = datetime.date.today()
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def cases(world):
+    """A goal and a contact on the TWE, and clients with a werk-zorgtraject and a nazorg."""
+    services.goal_add(trajectory=world.trajectory, description="Zelfstandig met de bus naar het werk komen",
+                      target_date=TODAY + datetime.timedelta(days=60))
+    ContactMomentFactory(client=world.client, author=world.alice, note="Opvolggesprek op de werkvloer.")
+    start = TODAY - datetime.timedelta(days=200)
+    werk_zorg = services.trajectory_register(
+        client=ClientFactory(organisation=world.menen, counsellor=world.alice, first_name="Jan",
+                             last_name="Vandenbroucke-Verschaeve"),
+        by=world.alice, type="werk_zorg", start_date=start, start=True, vdab_decided_on=start)
+    services.goal_add(trajectory=werk_zorg, description="Een vaste dagstructuur")
+    nazorg = services.trajectory_register(
+        client=ClientFactory(organisation=world.menen, counsellor=world.alice, first_name="Sofie",
+                             last_name="Declercq"),
+        by=world.alice, type="nazorg", start_date=TODAY - datetime.timedelta(days=20), start=True)
+    return {"werk_zorg": werk_zorg, "nazorg": nazorg}
+
+
+def trajectory_url(trajectory, tail=""):
+    return f"/clienten/{trajectory.client_id}/trajecten/{trajectory.pk}/{tail}"
+
+
+def expect_who_is_logged_in(page, user):
+    who = page.locator("#nav-user")
+    expect(who).to_be_visible()
+    expect(who).to_contain_text(user.get_full_name() or str(user))
+    expect(who).to_contain_text(user.get_role_display())
+    expect(who).to_contain_text(user.organisation.name)
+
+
+def test_the_main_pages_fit_a_phone(page, live_server, world, cases, screenshots):
+    shot = screenshots("phone-width")
+    log_in(page, world.alice)
+    expect_who_is_logged_in(page, world.alice)
+    page.set_viewport_size(PHONE)
+    expect_who_is_logged_in(page, world.alice)
+
+    client = world.client.pk
+    pages = {
+        "vandaag": "/",
+        "caseload": "/clienten/",
+        "search": "/zoeken/?q=Benali",
+        "case-file": f"/clienten/{client}/",  # with the contact moment form
+        "trajectory-twe": trajectory_url(world.trajectory),
+        "trajectory-werk-zorg": trajectory_url(cases["werk_zorg"]),
+        "trajectory-nazorg": trajectory_url(cases["nazorg"]),
+        "trajectory-new-form": f"/clienten/{client}/trajecten/nieuw/",
+        "trajectory-edit-form": trajectory_url(world.trajectory, "bewerken/"),
+        "trajectory-close-form": trajectory_url(world.trajectory, "stap/close/"),
+    }
+    too_wide = {}
+    for name, url in pages.items():
+        response = page.goto(url)
+        assert response.ok, f"{name}: {url} answered {response.status}"
+        expect_who_is_logged_in(page, world.alice)
+        shot(page, name)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[name] = width
+    assert not too_wide, f"wider than the 390 px screen: {too_wide}"
+
+    # The goal's status select keeps room for its longest choice ("niet bereikt").
+    page.goto(trajectory_url(world.trajectory))
+    select = page.locator("#goals select").first
+    expect(select).to_be_visible()
+    assert select.bounding_box()["width"] >= 120
+
+    # The menu opens and its links are reachable.
+    page.get_by_role("button", name="Menu").click()
+    expect(page.get_by_role("button", name="Afmelden")).to_be_visible()
+    expect(page.locator("#nav.collapse.show")).to_be_visible()  # the menu has finished opening
+    shot(page, "menu-open")
+
+    page.set_viewport_size(DESKTOP)
+    expect_who_is_logged_in(page, world.alice)
+    shot(page, "desktop-1280")
+    page.set_viewport_size({"width": 992, "height": 900})  # the narrowest width with the menu on one line
+    expect_who_is_logged_in(page, world.alice)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 992
+    shot(page, "desktop-992")
+
+
+def test_the_head_of_service_pages_fit_a_phone(page, live_server, world, cases, screenshots):
+    """Vandaag with the team's figures and the caseload with its hand-over boxes, as the head sees them."""
+    shot = screenshots("phone-width-head")
+    log_in(page, world.hilde)
+    page.set_viewport_size(PHONE)
+    for name, url in {"vandaag": "/", "caseload": "/clienten/?begeleider=", "search": "/zoeken/?q=Benali"}.items():
+        page.goto(url)
+        expect_who_is_logged_in(page, world.hilde)
+        shot(page, name)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{name}: the page is {width} px wide at a 390 px screen"
