@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from clients.models import Barrier, Client
 from employers.models import Workplace
 from trajectories.models import Trajectory
-from trajectories.rules import OPEN, Status, TrajectoryType
+from trajectories.rules import OPEN, TWE_MIN_HOURS, Status, TrajectoryType
 
 from . import travel
 
@@ -48,7 +48,14 @@ class WorkplaceProfile:
     required: dict
     useful: dict
     interests: dict
-    free_places: int = 1
+    capacity: int = 1
+    taken: int = 0
+    is_open: bool = True
+    employer_active: bool = True
+
+    @property
+    def free_places(self):
+        return self.capacity - self.taken
 
 
 @dataclass
@@ -69,7 +76,8 @@ class Match:
     workplace: WorkplaceProfile
     score: int = 0
     factors: list = field(default_factory=list)
-    excluded: str = ""
+    excluded: str = ""  # why this pair cannot go together now, in words
+    excluded_kind: str = ""  # BUSY, HOURS or FULL: what the page's summary counts
 
 
 # Loading ------------------------------------------------------------------------------------
@@ -125,7 +133,8 @@ def workplace_profiles(workplaces):
             required={c.pk: c.name for c in workplace.required_competences.all()},
             useful={c.pk: c.name for c in workplace.useful_competences.all()},
             interests={i.pk: i.name for i in workplace.interests.all()},
-            free_places=workplace.capacity - workplace.taken,
+            capacity=workplace.capacity, taken=workplace.taken, is_open=workplace.is_open,
+            employer_active=workplace.employer.active,
         )
         for workplace in workplaces
     ]
@@ -222,22 +231,71 @@ def barriers_factor(client, workplace):
 FACTORS = [competences_factor, interests_factor, hours_factor, travel_factor, barriers_factor]
 
 
+BUSY, HOURS, FULL = "busy", "hours", "full"
+
+
 def exclusion(client, workplace):
-    """Why this client cannot take this workplace now, or ''."""
+    """(kind, why) this client cannot take this workplace now, or ("", "")."""
+    if client.busy_with:
+        return BUSY, client.busy_with
     if client.draagkracht is not None and workplace.hours > client.draagkracht:
-        return _("%(hours)s h/week exceeds the draagkracht of %(draagkracht)s h") % {
+        return HOURS, _("%(hours)s h/week exceeds the draagkracht of %(draagkracht)s h") % {
             "hours": workplace.hours, "draagkracht": client.draagkracht}
-    return client.busy_with
+    return "", ""
 
 
 def match(client, workplace):
-    result = Match(client=client, workplace=workplace, excluded=exclusion(client, workplace))
+    kind, why = exclusion(client, workplace)
+    result = Match(client=client, workplace=workplace, excluded=why, excluded_kind=kind)
     if result.excluded:
         return result
     result.factors = [factor(client, workplace) for factor in FACTORS]
     total = sum(WEIGHTS[f.key] * f.score for f in result.factors)
     result.score = round(100 * total / sum(WEIGHTS.values()))
     return result
+
+
+def proposal_blocker(workplace):
+    """Why no placement can be proposed at this workplace (a profile) now, or ''. A proposal
+    registers a TWE, so a workplace under the TWE's half-time ranks clients but takes no proposal."""
+    if not workplace.is_open:
+        return _("this workplace is closed")
+    if not workplace.employer_active:
+        return _("the employer is no longer active")
+    if workplace.hours < TWE_MIN_HOURS:
+        return _("a proposal registers a TWE, which asks at least %(minimum)s h/week on the work floor; "
+                 "this workplace has %(hours)s h/week") % {"minimum": TWE_MIN_HOURS, "hours": workplace.hours}
+    if workplace.free_places <= 0:
+        return full_places(workplace)
+    return ""
+
+
+def full_places(workplace):
+    if workplace.taken > workplace.capacity:
+        return _("%(taken)s placements run on %(capacity)s places: more than it has") % {
+            "taken": workplace.taken, "capacity": workplace.capacity}
+    return ngettext("its %(capacity)s place is taken", "all %(capacity)s places are taken",
+                    workplace.capacity) % {"capacity": workplace.capacity}
+
+
+def exclusion_summary(excluded):
+    """The reasons why these matches are excluded, counted: what a page says when nothing fits."""
+    kinds = [m.excluded_kind for m in excluded]
+    busy = [m for m in excluded if m.excluded_kind == BUSY]
+    lines = []
+    if busy and len(busy) == len(excluded) and len({m.client.pk for m in busy}) == 1:
+        return [busy[0].excluded]  # one client, busy: the same reason for every workplace
+    if busy:
+        lines.append(ngettext("%(count)s is already working in or proposed for a TWE, werk-zorg or AMA",
+                              "%(count)s are already working in or proposed for a TWE, werk-zorg or AMA",
+                              len(busy)) % {"count": len(busy)})
+    if kinds.count(HOURS):
+        lines.append(ngettext("%(count)s asks more hours than the draagkracht", "%(count)s ask more hours than "
+                              "the draagkracht", kinds.count(HOURS)) % {"count": kinds.count(HOURS)})
+    if kinds.count(FULL):
+        lines.append(ngettext("%(count)s has all its places taken", "%(count)s have all their places taken",
+                              kinds.count(FULL)) % {"count": kinds.count(FULL)})
+    return lines
 
 
 def _name_key(text):
@@ -276,6 +334,6 @@ def workplaces_for_client(client):
     for workplace in workplaces:
         result = match(profile, workplace)
         if workplace.free_places <= 0 and not result.excluded:
-            result.excluded = _("all places are taken")
+            result.excluded, result.excluded_kind = full_places(workplace), FULL
         matches.append(result)
     return _ranked(matches, label=lambda m: m.workplace.label, pk=lambda m: m.workplace.pk)

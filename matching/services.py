@@ -15,17 +15,13 @@ def placement_propose(*, client, workplace, by, start_date):
     its placement at this workplace; the counsellor starts it when the client begins. The match
     is checked again here, so a stale page, a double click or a crafted request changes nothing."""
     Client.objects.of_client(client).select_for_update().first()  # one proposal at a time per client
-    if not workplace.is_open or not workplace.employer.active:
-        raise ValidationError(_("This workplace is not open."))
     profiles = ranking.client_profiles(client.organisation, only=[client.pk])
     if not profiles:
         raise ValidationError(_("This case file is closed."))
     [place] = ranking.workplace_profiles(ranking.one_workplace(workplace))
-    result = ranking.match(profiles[0], place)
-    if result.excluded:
-        raise ValidationError(result.excluded)
-    if place.free_places <= 0:
-        raise ValidationError(_("All places of this workplace are taken."))
+    blocker = ranking.proposal_blocker(place) or ranking.match(profiles[0], place).excluded
+    if blocker:
+        raise ValidationError(_("No placement can be proposed: %(reason)s.") % {"reason": blocker})
     return trajectory_services.trajectory_register(
         client=client, by=by, type=TrajectoryType.TWE, start_date=start_date,
         placement={"employer": workplace.employer, "workplace": workplace, "function": workplace.function,

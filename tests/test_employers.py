@@ -119,7 +119,7 @@ def test_the_counsellor_proposes_a_placement_from_a_match(world, login, workplac
     world.trajectory.delete()
     http = login(world.alice)
     page = http.get(reverse("employers:workplace_matches", args=[world.employer.pk, workplace.pk]))
-    assert world.client.pk in [m.client.pk for m in page.context["matches"]]
+    assert world.client.pk in [m.client.pk for m, yours, _ in page.context["matches"] if yours]
     response = http.post(reverse("employers:placement_propose", args=[world.employer.pk, workplace.pk,
                                                                       world.client.pk]))
     trajectory = Trajectory.objects.get(client=world.client)
@@ -177,7 +177,7 @@ class TestProposalIsCheckedAgain:
         world.trajectory.delete()
         workplace.is_open = False
         workplace.save()
-        assert "niet open" in self.propose(world, workplace, login).content.decode()
+        assert "deze werkpost is gesloten" in self.propose(world, workplace, login).content.decode()
         assert not Trajectory.objects.filter(client=world.client).exists()
 
     def test_a_client_already_working_or_proposed(self, world, login, workplace):
@@ -261,3 +261,47 @@ def test_employer_pages_have_a_fixed_number_of_queries(world, login, workplace, 
         Workplace.objects.create(employer=world.employer, function="extra", hours_per_week=10, postcode="8930")
         running_twe(ClientFactory(organisation=world.menen, counsellor=world.alice), world.alice, world.employer)
     assert count() == few
+
+
+class TestMatchingSaysWhy:
+    def test_a_workplace_under_half_time_takes_no_proposal_and_says_why(self, world, login, workplace):
+        world.trajectory.delete()
+        workplace.hours_per_week = 12
+        workplace.save()
+        http = login(world.alice)
+        page = http.get(reverse("employers:workplace_matches", args=[world.employer.pk, workplace.pk]))
+        text = page.content.decode()
+        assert "Hier kan nu niemand voorgesteld worden: een voorstel registreert een TWE" in text
+        assert "Werkplek voorstellen" not in text and world.client.full_name.split()[0] in text
+        client_page = http.get(reverse("client_matches", args=[world.client.pk])).content.decode()
+        assert "Hier geen voorstel: een voorstel registreert een TWE" in client_page
+        response = http.post(reverse("employers:placement_propose", args=[world.employer.pk, workplace.pk,
+                                                                          world.client.pk]), follow=True)
+        assert "minstens 19 u/week" in response.content.decode()
+        assert not Trajectory.objects.filter(client=world.client).exists()
+
+    def test_a_colleagues_candidate_says_who_proposes(self, world, login, workplace):
+        world.trajectory.delete()
+        text = login(world.bob).get(reverse("employers:workplace_matches",
+                                            args=[world.employer.pk, workplace.pk])).content.decode()
+        assert f"Cliënt van {world.alice}: die begeleider of het diensthoofd stelt voor." in text
+        client_page = login(world.bob).get(reverse("client_matches", args=[world.client.pk])).content.decode()
+        assert f"{world.alice} volgt deze cliënt" in client_page and "Werkplek voorstellen" not in client_page
+
+    def test_a_busy_client_is_told_why_nothing_fits(self, world, login, workplace):
+        text = login(world.alice).get(reverse("client_matches", args=[world.client.pk])).content.decode()
+        assert "Er past nu geen open werkpost." in text
+        assert "Werkt al in een lopende tijdelijke werkervaring (TWE)" in text
+        assert "Nu niet mogelijk" in text  # the list with each workplace's reason is open at once
+
+    def test_a_full_workplace_is_shown_full_and_proposes_nobody(self, world, login, workplace):
+        from trajectories.models import Placement
+
+        Placement.objects.filter(trajectory=world.trajectory).update(workplace=workplace)  # its 1 place
+        http = login(world.hilde)
+        detail = http.get(reverse("employers:detail", args=[world.employer.pk])).content.decode()
+        assert ">volzet</span>" in detail and "1 van 1 plaatsen bezet" in detail
+        page = http.get(reverse("employers:workplace_matches", args=[world.employer.pk, workplace.pk]))
+        text = page.content.decode()
+        assert "Hier kan nu niemand voorgesteld worden: de enige plaats is bezet." in text
+        assert "Werkplek voorstellen" not in text

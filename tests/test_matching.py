@@ -189,4 +189,61 @@ def test_a_full_workplace_is_not_offered_to_a_client(warehouse):
 
     Placement.objects.filter(trajectory__client=other).update(workplace=workplace)  # capacity 1, taken
     included, excluded = matching.workplaces_for_client(client)
-    assert included == [] and [m.excluded for m in excluded] == ["alle plaatsen zijn bezet"]
+    assert included == [] and [m.excluded for m in excluded] == ["de enige plaats is bezet"]
+    assert matching.exclusion_summary(excluded) == ["bij 1 zijn alle plaatsen bezet"]
+
+
+def test_a_busy_client_is_told_once_why_no_workplace_fits(warehouse):
+    workplace, _ = warehouse
+    client = person(workplace, "Werkt")
+    running_twe(client, UserFactory(organisation=client.organisation), workplace.employer)
+    Workplace.objects.create(employer=workplace.employer, function="poetshulp", hours_per_week=20, postcode="8930")
+    included, excluded = matching.workplaces_for_client(client)
+    assert included == [] and len(excluded) == 2
+    assert matching.exclusion_summary(excluded) == ["werkt al in een lopende tijdelijke werkervaring (TWE)"]
+
+
+def test_the_summary_counts_each_reason_for_a_workplace(warehouse):
+    workplace, _ = warehouse
+    busy = person(workplace, "Bezig")
+    running_twe(busy, UserFactory(organisation=busy.organisation), workplace.employer)
+    person(workplace, "Weinig", draagkracht=10)
+    person(workplace, "Ook weinig", draagkracht=12)
+    _, excluded = matching.clients_for_workplace(workplace)
+    assert matching.exclusion_summary(excluded) == [
+        "1 werkt al in of is voorgesteld voor een TWE, werk-zorg of AMA", "2 vragen meer uren dan de draagkracht"]
+
+
+def profile(workplace):
+    [place] = matching.workplace_profiles(matching.one_workplace(workplace))
+    return place
+
+
+def test_why_a_workplace_takes_no_proposal(warehouse):
+    workplace, _ = warehouse
+    assert matching.proposal_blocker(profile(workplace)) == ""
+    workplace.hours_per_week = 12
+    workplace.save()
+    assert matching.proposal_blocker(profile(workplace)) == (
+        "een voorstel registreert een TWE, en een TWE vraagt minstens 19 u/week op de werkvloer; "
+        "deze werkpost heeft 12 u/week")
+    workplace.is_open = False
+    workplace.save()
+    assert matching.proposal_blocker(profile(workplace)) == "deze werkpost is gesloten"
+
+
+def test_an_overfull_workplace_says_so(warehouse):
+    from trajectories.models import Placement
+
+    workplace, _ = warehouse
+    for name in ("Een", "Twee"):
+        client = person(workplace, name)
+        running_twe(client, UserFactory(organisation=client.organisation), workplace.employer)
+        Placement.objects.filter(trajectory__client=client).update(workplace=workplace)
+    assert matching.proposal_blocker(profile(workplace)) == "2 plaatsingen lopen op 1 plaatsen: meer dan er zijn"
+    workplace.capacity = 3
+    workplace.save()
+    assert matching.proposal_blocker(profile(workplace)) == ""
+    workplace.capacity = 2
+    workplace.save()
+    assert matching.proposal_blocker(profile(workplace)) == "alle 2 plaatsen zijn bezet"

@@ -84,3 +84,26 @@ def test_an_htmx_search_answers_the_results_only_in_a_fixed_number_of_queries(fo
         ClientFactory(organisation=found.menen, counsellor=found.alice, last_name=f"Jansen{n}")
         EmployerFactory(organisation=found.menen, name=f"Janssens {n} BV")
     assert count() == few
+
+
+def nav_search(http, text):
+    return http.get(reverse("search"), {"q": text}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="nav-search-results")
+
+
+def test_the_navigation_box_lists_a_few_of_each_kind_and_the_way_to_all(found, login):
+    http = login(found.alice)
+    for n in range(7):
+        ClientFactory(organisation=found.menen, counsellor=found.alice, first_name="Eva", last_name=f"Vanhoutte{n}")
+    text = nav_search(http, "vanhoutte").content.decode()
+    assert "<html" not in text and 'id="nav-search-list"' in text
+    assert text.count("/clienten/") == 5 and "Vanhoutte Logistiek NV" in text  # five clients, then the employer
+    assert "Vanhoutte Wervik BV" not in text and "Fatima" not in text  # nothing of Wervik
+    assert "Orderpicker" in text  # its workplace, found by the employer's name
+    assert "Alle resultaten voor “vanhoutte” (9)" in text and "/zoeken/?q=vanhoutte" in text
+
+
+def test_the_navigation_box_says_when_nothing_is_found_or_more_is_needed(found, login):
+    http = login(found.alice)
+    assert "Niets gevonden voor “zzqq”." in nav_search(http, "zzqq").content.decode()
+    assert "Typ minstens twee tekens." in nav_search(http, "z").content.decode()
+    assert nav_search(http, "").content.decode().strip() == ""

@@ -167,20 +167,25 @@ def workplace_edit(request, pk, workplace_pk):
 @case_file_access
 def workplace_matches(request, pk, workplace_pk):
     workplace = _workplace(request, pk, workplace_pk)
+    [profile] = ranking.workplace_profiles(ranking.one_workplace(workplace))
     ranked, excluded = ranking.clients_for_workplace(workplace)
-    taken = ranking.one_workplace(workplace).aggregate(taken=ranking.taken_places())["taken"]
+    shown = ranked[:50]
+    not_yours = _not_yours(request.user, [m.client.pk for m in shown])
     return render(request, "employers/workplace_matches.html", {
-        "workplace": workplace, "employer": workplace.employer, "matches": ranked[:50], "total": len(ranked),
-        "full": taken >= workplace.capacity,
-        "can_propose": workplace.is_open and workplace.employer.active and taken < workplace.capacity,
-        "excluded": excluded, "show_excluded": request.GET.get("uitgesloten") == "1",
-        "editable_ids": _editable_client_ids(request.user, [m.client.pk for m in ranked[:50]]),
+        "workplace": workplace, "employer": workplace.employer, "profile": profile,
+        "matches": [(m, m.client.pk not in not_yours, not_yours.get(m.client.pk)) for m in shown],
+        "total": len(ranked), "blocker": ranking.proposal_blocker(profile),
+        "excluded": excluded, "why_none": ranking.exclusion_summary(excluded),
+        "show_excluded": request.GET.get("uitgesloten") == "1" or not ranked,
     })
 
 
-def _editable_client_ids(user, ids):
-    """The clients among `ids` this user may propose a placement for (own caseload, or all for the head)."""
-    return set(Client.objects.editable_by(user).filter(pk__in=ids).values_list("pk", flat=True))
+def _not_yours(user, ids):
+    """Why this user cannot propose for each of these clients: {client id: the counsellor who can}.
+    Own caseload (or the head's whole organisation) is absent; two queries whatever the number."""
+    editable = set(Client.objects.editable_by(user).filter(pk__in=ids).values_list("pk", flat=True))
+    others = Client.objects.visible_to(user).filter(pk__in=set(ids) - editable).select_related("counsellor")
+    return {client.pk: client.counsellor for client in others}
 
 
 @require_POST
@@ -206,7 +211,8 @@ def client_matches(request, client_pk):
     client = client_selectors.client_for(request.user, client_pk)
     ranked, excluded = ranking.workplaces_for_client(client)
     return render(request, "employers/client_matches.html", {
-        "client": client, "matches": ranked, "excluded": excluded,
-        "show_excluded": request.GET.get("uitgesloten") == "1",
+        "client": client, "matches": [(m, ranking.proposal_blocker(m.workplace)) for m in ranked],
+        "excluded": excluded, "why_none": ranking.exclusion_summary(excluded),
+        "show_excluded": request.GET.get("uitgesloten") == "1" or not ranked,
         "can_propose": request.user.can_edit_client(client),
     })

@@ -26,5 +26,11 @@ def search(request):
             "workplaces": first_rows(Workplace.objects.visible_to(user).search(text).select_related("employer")
                                  .order_by("-is_open", "function", "pk")),
         })
-    template = "search/_results.html" if request.htmx else "search/search.html"
-    return render(request, template, context)
+    return render(request, _template(request), context)
+
+
+def _template(request):
+    """The navigation's list, the search page's results (both as one types), or the whole page."""
+    if not request.htmx:
+        return "search/search.html"
+    return "search/_nav_results.html" if request.htmx.target == "nav-search-results" else "search/_results.html"
