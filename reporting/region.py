@@ -45,7 +45,7 @@ from trajectories.rules import RUNNING, Outcome, TrajectoryType
 
 from . import headline as headlines
 from .dashboard import overdue
-from .headline import Rate, headline
+from .headline import Rate, headline, rate
 from .suppression import Hidden, for_chart, is_small, threshold_of
 from .yearly import yearly_report_figures_by_organisation
 
@@ -159,7 +159,8 @@ def comparison(organisations, year):
         part_shown, whole_shown = cells[(part, column)], cells[(whole, column)]
         open_ = not any(isinstance(value, Hidden) for value in (
             part_shown, whole_shown, cells.get((("rest", part, whole), column))))
-        return Rate(part_shown, whole_shown, round(100 * exact_part / exact_whole) if open_ and exact_whole else None)
+        percent = rate(exact_part, exact_whole).percent if open_ else None
+        return Rate(part_shown, whole_shown, percent)
 
     headline_rows = []
     for key in HEADLINE_ORDER:
