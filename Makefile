@@ -15,11 +15,13 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
 	touch $@
 
+# Quiet until the logins: seed_demo ends with them and the address, then the server starts.
 demo: $(VENV)/.runtime
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	@echo "Open http://127.0.0.1:8000 and log in with one of the accounts above."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Databank bijwerken…"
+	@$(PY) manage.py migrate --noinput --verbosity 0
+	@$(PY) manage.py seed_demo
+	@echo ""
+	@$(PY) manage.py runserver 127.0.0.1:8000
 
 APPS := ocmw_activation common organisations clients leefloon gpmi employers trajectories groupmodules ladder reminders matching caseload audit reporting documents demo web
 

@@ -3,6 +3,9 @@
 Builds a throwaway test database (SQLite by default, PostgreSQL when DATABASE_URL says so) with one
 organisation, 50,000 clients and 100,000 trajectories of every type, then times `engine.evaluate`
 twice (the first run creates the reminders, the second finds them all existing) and counts queries.
+A third run follows a day's work written in bulk, without signals (every tenth running trajectory
+closed, a contact moment for every tenth client): it closes their reminders by themselves (issue 22,
+each rule's causes), and prints how many it closed.
 
     .venv/bin/python bench/evaluate_reminders.py [--trajectories 100000]
 """
@@ -68,6 +71,32 @@ def build(trajectory_count, seed=1):
     return Trajectory.objects.count()
 
 
+def work_of_a_day(share=10):
+    """Cause goes, as a bulk writer would do it (no signals, so only `evaluate` closes the reminders):
+    every `share`-th running trajectory closed on DAY, and a contact moment on DAY for every
+    `share`-th client. Returns (trajectories closed, contact moments added)."""
+    from clients.models import Client, ContactMoment
+    from organisations.models import User
+    from trajectories.models import Trajectory
+    from trajectories.rules import RUNNING, Status
+
+    running = list(Trajectory.objects.filter(status__in=RUNNING, start_date__lte=DAY).order_by("pk")
+                   .values_list("pk", flat=True))[::share]
+    Trajectory.objects.filter(pk__in=running).update(status=Status.AFGEROND, end_date=DAY)
+    author = User.objects.filter(email="tb0@bench.be").get()
+    clients = list(Client.objects.order_by("pk").values_list("pk", flat=True))[::share]
+    ContactMoment.objects.bulk_create(
+        (ContactMoment(client_id=client_id, author=author, kind="gesprek", duration_minutes=15, note="-", date=DAY)
+         for client_id in clients), batch_size=5000)
+    return len(running), len(clients)
+
+
+def closed_by_themselves():
+    from reminders.models import Reminder
+
+    return Reminder.objects.filter(closed_by_itself=True).count()
+
+
 def timed(run):
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
@@ -91,9 +120,15 @@ def main():
             with connection.cursor() as cursor:  # as autovacuum would after a bulk load
                 cursor.execute("ANALYZE")
         print(f"trajectories: {count}  database: {connection.vendor}")
-        for label in ("first run", "second run"):
+        for label in ("first run", "second run", "third run"):
+            if label == "third run":
+                trajectories, contacts = work_of_a_day()
+                print(f"written without signals: {trajectories} trajectories closed, {contacts} contact moments")
+            closed = closed_by_themselves()
             totals, seconds, queries = timed(lambda: engine.evaluate(DAY))
-            print(f"{label}: created {sum(totals.values())} in {seconds:.2f} s with {queries} queries")
+            closed = closed_by_themselves() - closed
+            print(f"{label}: created {sum(totals.values())}, closed {closed} by themselves in {seconds:.2f} s "
+                  f"with {queries} queries")
             print("  " + ", ".join(f"{rule.value} {number}" for rule, number in totals.items()))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

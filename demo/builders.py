@@ -47,8 +47,39 @@ from .modules import ModuleBuilder
 from .volume import VolumeBuilder, leefloon_after
 
 DEMO_PASSWORD = "demo-wachtwoord"
-HANDOVER_NOTE = ("Youssef is met ouderschapsverlof tot eind volgende maand. De afspraken staan in de "
-                 "contactmomenten; het GPMI loopt.")
+# Each demo OCMW has its own people and its own words: Wervik showing Menen's names or notes would look
+# like one OCMW's data leaking into the other's. Per OCMW: (role, first name, last name, what the login
+# shows); the first counsellor is the one the demo opens on, the second is away and hands files over.
+STAFF = {
+    "menen": [
+        ("trajectbegeleider", Role.COUNSELLOR, "Sofie", "Vandenbroucke",
+         "komt op Vandaag: haar herinneringen en drie dossiers van Youssef (met verlof)"),
+        ("trajectbegeleider2", Role.COUNSELLOR, "Youssef", "El Amrani",
+         "een collega: leest de cliënten van Sofie, wijzigt ze niet"),
+        ("diensthoofd", Role.HEAD, "Katrien", "Desmet",
+         "alle cliënten van Menen, de dag van het team, de cijfers achter het dashboard"),
+        ("schepen", Role.ALDERMAN, "Jos", "Vermeulen", "dashboard en jaarverslagen, alleen cijfers"),
+        ("beheerder", Role.ADMINISTRATOR, "Pieter", "Claeys",
+         "gebruikers en keuzelijsten; een nieuwe collega wacht op goedkeuring"),
+    ],
+    "wervik": [
+        ("trajectbegeleider", Role.COUNSELLOR, "Hanne", "Lefebvre",
+         "OCMW Wervik, ziet niets van Menen; drie dossiers van Bram (in opleiding)"),
+        ("trajectbegeleider2", Role.COUNSELLOR, "Bram", "Debaene",
+         "een collega in Wervik: leest de cliënten van Hanne"),
+        ("diensthoofd", Role.HEAD, "Griet", "Vandewalle", "alle cliënten van Wervik, de dag van het team"),
+    ],
+}
+REGION_COORDINATOR = ("regiocoordinator@regio.demo", "Regina", "Declercq",
+                      "de cijfers van Menen en Wervik naast elkaar")
+MORE_COUNSELLORS_SHOW = "meer trajectbegeleiders (grote demo)"
+# The note with which the diensthoofd hands the away colleague's files to the first counsellor.
+HANDOVER_NOTES = {
+    "menen": ("Youssef is met ouderschapsverlof tot eind volgende maand. De afspraken staan in de "
+              "contactmomenten; het GPMI loopt."),
+    "wervik": ("Bram volgt tot de krokusvakantie de opleiding jobcoaching en is er enkel op vrijdag. Het laatste "
+               "huisbezoek staat bij de contactmomenten; de werkgever wacht op een telefoontje over de evaluatie."),
+}
 STORY_CLIENTS = 80  # per OCMW, built through the services; the rest of a large demo in bulk
 CASELOAD = 80  # clients per counsellor in a large demo
 REGION = ("demo-zuidwest", "Welzijnsregio Zuid-West-Vlaanderen (demo)")
@@ -62,57 +93,123 @@ COMPETENCES = ["Klantvriendelijk", "Nauwkeurig werken", "Teamwerk", "Heftruckatt
                "Zorg voor anderen", "Stiptheid", "Fysiek werk"]
 INTERESTS = ["Horeca", "Logistiek", "Groenonderhoud", "Zorg", "Bouw", "Retail", "Schoonmaak", "Productie",
              "Kinderopvang", "Administratie", "Sport"]
-GOALS = [
-    "Binnen het jaar een vaste job in de logistiek, liefst in dagploeg.",
-    "Eerst Nederlands verbeteren tot B1, dan werken in de zorg.",
-    "Terug structuur in de week krijgen en stap voor stap meer uren werken.",
-    "Een opleiding tot heftruckchauffeur volgen en daarna aan de slag.",
-    "Werken in een keuken; droomt van een eigen traiteurzaak.",
-    "Een job dicht bij huis zodat de kinderen naar school gebracht kunnen worden.",
-]
-BARRIERS = [
-    (Barrier.Category.MEDICAL, "Rugklachten na een arbeidsongeval; geen zware lasten boven 10 kg."),
-    (Barrier.Category.PSYCHOLOGICAL, "Angstklachten, in behandeling bij het CGG; vaste begeleider geeft rust."),
-    (Barrier.Category.DEBTS, "Collectieve schuldenregeling lopend, budgetbeheer via het OCMW."),
-    (Barrier.Category.LANGUAGE, "Nederlands op niveau A2; volgt les bij het CVO."),
-    (Barrier.Category.MOBILITY, "Geen rijbewijs; bus naar Kortrijk neemt 50 minuten."),
-    (Barrier.Category.HOUSING, "Woont tijdelijk bij familie; zoekt een sociale woning."),
-    (Barrier.Category.SOCIAL, "Alleenstaande ouder van twee kinderen; opvang na school is moeilijk."),
-    (Barrier.Category.JUSTICE, "Werkstraf loopt tot het voorjaar."),
-]
+# The case files' free texts, each OCMW in its own words (Wervik's are not Menen's); as many of each in
+# both, in the same order, so both draw alike.
+GOALS = {
+    "menen": [
+        "Binnen het jaar een vaste job in de logistiek, liefst in dagploeg.",
+        "Eerst Nederlands verbeteren tot B1, dan werken in de zorg.",
+        "Terug structuur in de week krijgen en stap voor stap meer uren werken.",
+        "Een opleiding tot heftruckchauffeur volgen en daarna aan de slag.",
+        "Werken in een keuken; droomt van een eigen traiteurzaak.",
+        "Een job dicht bij huis zodat de kinderen naar school gebracht kunnen worden.",
+    ],
+    "wervik": [
+        "Binnen zes maanden werk vinden in de voeding, liefst in de streek.",
+        "Nederlands tot B1 brengen en dan de opleiding zorgkundige starten.",
+        "Een vast dagritme opbouwen en de uren rustig laten groeien.",
+        "Het rijbewijs B halen en daarna werken in de bouw of het groen.",
+        "Werken in een grootkeuken; wil later een eigen frituur.",
+        "Een deeltijdse job die past bij de schooluren van de kinderen.",
+    ],
+}
+BARRIERS = {
+    "menen": [
+        (Barrier.Category.MEDICAL, "Rugklachten na een arbeidsongeval; geen zware lasten boven 10 kg."),
+        (Barrier.Category.PSYCHOLOGICAL, "Angstklachten, in behandeling bij het CGG; vaste begeleider geeft rust."),
+        (Barrier.Category.DEBTS, "Collectieve schuldenregeling lopend, budgetbeheer via het OCMW."),
+        (Barrier.Category.LANGUAGE, "Nederlands op niveau A2; volgt les bij het CVO."),
+        (Barrier.Category.MOBILITY, "Geen rijbewijs; bus naar Kortrijk neemt 50 minuten."),
+        (Barrier.Category.HOUSING, "Woont tijdelijk bij familie; zoekt een sociale woning."),
+        (Barrier.Category.SOCIAL, "Alleenstaande ouder van twee kinderen; opvang na school is moeilijk."),
+        (Barrier.Category.JUSTICE, "Werkstraf loopt tot het voorjaar."),
+    ],
+    "wervik": [
+        (Barrier.Category.MEDICAL, "Knieoperatie vorig jaar; lang rechtstaan lukt nog niet."),
+        (Barrier.Category.PSYCHOLOGICAL, "Somberheid, opgevolgd door de huisarts; heeft tijd nodig bij veranderingen."),
+        (Barrier.Category.DEBTS, "Achterstallige huur en energiefacturen; afbetalingsplan via de schuldbemiddelaar."),
+        (Barrier.Category.LANGUAGE, "Spreekt Nederlands op niveau A1; volgt les bij Ligo."),
+        (Barrier.Category.MOBILITY, "Geen rijbewijs; de bus naar Ieper rijdt maar om het uur."),
+        (Barrier.Category.HOUSING, "Huurcontract loopt af; zoekt een betaalbare woning in de streek."),
+        (Barrier.Category.SOCIAL, "Mantelzorger voor een zieke moeder; beschikbaar tijdens de schooluren."),
+        (Barrier.Category.JUSTICE, "Probatievoorwaarden lopen nog een jaar; vaste afspraken bij het justitiehuis."),
+    ],
+}
+WORK_HISTORY = {
+    "menen": ["", "Jobstudent in de horeca.", "Drie jaar productiemedewerker.",
+              "Interimwerk in de logistiek, onderbroken door ziekte."],
+    "wervik": ["", "Seizoenswerk in de tuinbouw.", "Twee jaar poetshulp met dienstencheques.",
+               "Vrachtwagenchauffeur, gestopt na een rugletsel."],
+}
+# Contact-moment notes, each OCMW in its own words; as many per kind in each, so both draw alike.
 NOTES = {
-    ContactMoment.Kind.CONVERSATION: [
-        "Intakegesprek: talenten en interesses overlopen. Wil graag aan de slag in een team.",
-        "Opvolggesprek: gaat goed op de werkplek, mentor is tevreden over de stiptheid.",
-        "Gesprek over de volgende stap: sollicitatiebrief samen opgesteld.",
-        "Evaluatie: draagkracht besproken, uren kunnen stilaan omhoog.",
-    ],
-    ContactMoment.Kind.HOME_VISIT: [
-        "Huisbezoek: woonsituatie stabiel, kinderopvang geregeld via de buurtopvang.",
-        "Huisbezoek samen met maatschappelijk werker; afspraken rond budget gemaakt.",
-    ],
-    ContactMoment.Kind.PHONE: [
-        "Telefonisch opgevolgd: sollicitatiegesprek volgende week bevestigd.",
-        "Belde af wegens ziekte; nieuwe afspraak gemaakt.",
-    ],
-    ContactMoment.Kind.EMAIL: [
-        "Vacatures doorgestuurd die aansluiten bij de interesses.",
-        "Attest van de opleiding ontvangen en toegevoegd aan het dossier.",
-    ],
+    "menen": {
+        ContactMoment.Kind.CONVERSATION: [
+            "Intakegesprek: talenten en interesses overlopen. Wil graag aan de slag in een team.",
+            "Opvolggesprek: gaat goed op de werkplek, mentor is tevreden over de stiptheid.",
+            "Gesprek over de volgende stap: sollicitatiebrief samen opgesteld.",
+            "Evaluatie: draagkracht besproken, uren kunnen stilaan omhoog.",
+        ],
+        ContactMoment.Kind.HOME_VISIT: [
+            "Huisbezoek: woonsituatie stabiel, kinderopvang geregeld via de buurtopvang.",
+            "Huisbezoek samen met maatschappelijk werker; afspraken rond budget gemaakt.",
+        ],
+        ContactMoment.Kind.PHONE: [
+            "Telefonisch opgevolgd: sollicitatiegesprek volgende week bevestigd.",
+            "Belde af wegens ziekte; nieuwe afspraak gemaakt.",
+        ],
+        ContactMoment.Kind.EMAIL: [
+            "Vacatures doorgestuurd die aansluiten bij de interesses.",
+            "Attest van de opleiding ontvangen en toegevoegd aan het dossier.",
+        ],
+    },
+    "wervik": {
+        ContactMoment.Kind.CONVERSATION: [
+            "Eerste gesprek in het Sociaal Huis: werkervaring en wensen overlopen; werkt het liefst met de handen.",
+            "Opvolging op de werkpost: de begeleider ter plaatse vraagt meer initiatief bij nieuwe taken.",
+            "Cv herwerkt en samen twee vacatures in de streek van Ieper uitgekozen.",
+            "Tussentijdse evaluatie: vermoeidheid besproken, de uren blijven voorlopig gelijk.",
+        ],
+        ContactMoment.Kind.HOME_VISIT: [
+            "Huisbezoek: de woning is in orde; de schoolkeuze van de oudste besproken.",
+            "Huisbezoek met de budgetbegeleider: afbetalingsplan voor de energiefactuur opgemaakt.",
+        ],
+        ContactMoment.Kind.PHONE: [
+            "Telefonisch contact: start maandag met een proefdag, gaat met de fiets.",
+            "Verzette de afspraak wegens een doktersbezoek met het kind.",
+        ],
+        ContactMoment.Kind.EMAIL: [
+            "Folder van de jobbeurs in Ieper en de dienstregeling van de bus doorgemaild.",
+            "Loonbrieven van de vorige werkgever ontvangen en bij het dossier gevoegd.",
+        ],
+    },
 }
 
 
-EMPLOYERS = [
+# Each OCMW's own employers: the same kinds, sectors and functions, so both draw alike.
+EMPLOYERS = {
     # (name, kind, sector, functions)
-    ("Vanhoutte Logistiek NV", Employer.Kind.PARTNER, "logistiek", ["magazijnmedewerker", "orderpicker"]),
-    ("Bakkerij Dewulf", Employer.Kind.PARTNER, "voeding", ["hulpbakker", "verkoopster"]),
-    ("Groendienst Leiedal vzw", Employer.Kind.PARTNER, "groenonderhoud", ["tuinmedewerker"]),
-    ("Woonzorgcentrum Ter Linde", Employer.Kind.PARTNER, "zorg", ["logistiek assistent", "keukenhulp"]),
-    ("Schoonmaakbedrijf Net & Proper", Employer.Kind.PARTNER, "schoonmaak", ["schoonmaker"]),
-    ("Supermarkt De Leie", Employer.Kind.PARTNER, "retail", ["rekkenvuller", "kassamedewerker"]),
-    ("Technische dienst van het OCMW", Employer.Kind.OWN_SERVICE, "openbare diensten", ["klusjesman"]),
-    ("Sociaal restaurant De Brug", Employer.Kind.OWN_SERVICE, "horeca", ["keukenmedewerker", "zaalmedewerker"]),
-]
+    "menen": [
+        ("Vanhoutte Logistiek NV", Employer.Kind.PARTNER, "logistiek", ["magazijnmedewerker", "orderpicker"]),
+        ("Bakkerij Dewulf", Employer.Kind.PARTNER, "voeding", ["hulpbakker", "verkoopster"]),
+        ("Groendienst Leiedal vzw", Employer.Kind.PARTNER, "groenonderhoud", ["tuinmedewerker"]),
+        ("Woonzorgcentrum Ter Linde", Employer.Kind.PARTNER, "zorg", ["logistiek assistent", "keukenhulp"]),
+        ("Schoonmaakbedrijf Net & Proper", Employer.Kind.PARTNER, "schoonmaak", ["schoonmaker"]),
+        ("Supermarkt De Leie", Employer.Kind.PARTNER, "retail", ["rekkenvuller", "kassamedewerker"]),
+        ("Technische dienst van het OCMW", Employer.Kind.OWN_SERVICE, "openbare diensten", ["klusjesman"]),
+        ("Sociaal restaurant De Brug", Employer.Kind.OWN_SERVICE, "horeca", ["keukenmedewerker", "zaalmedewerker"]),
+    ],
+    "wervik": [
+        ("Transport Vandecasteele NV", Employer.Kind.PARTNER, "logistiek", ["magazijnmedewerker", "orderpicker"]),
+        ("Warme bakker Verhaeghe", Employer.Kind.PARTNER, "voeding", ["hulpbakker", "verkoopster"]),
+        ("Natuurwerk Heuvelland vzw", Employer.Kind.PARTNER, "groenonderhoud", ["tuinmedewerker"]),
+        ("Woonzorgcentrum Sint-Jozef", Employer.Kind.PARTNER, "zorg", ["logistiek assistent", "keukenhulp"]),
+        ("Poetsbedrijf Blinck", Employer.Kind.PARTNER, "schoonmaak", ["schoonmaker"]),
+        ("Buurtsuper De Kouter", Employer.Kind.PARTNER, "retail", ["rekkenvuller", "kassamedewerker"]),
+        ("Klusjesdienst van het Sociaal Huis", Employer.Kind.OWN_SERVICE, "openbare diensten", ["klusjesman"]),
+        ("Sociaal restaurant 't Hofke", Employer.Kind.OWN_SERVICE, "horeca", ["keukenmedewerker", "zaalmedewerker"]),
+    ],
+}
 SECTOR_INTERESTS = {"logistiek": "Logistiek", "voeding": "Horeca", "groenonderhoud": "Groenonderhoud",
                     "zorg": "Zorg", "schoonmaak": "Schoonmaak", "retail": "Retail", "openbare diensten": "Bouw",
                     "horeca": "Horeca"}
@@ -132,12 +229,24 @@ FUNCTION_COMPETENCES = {  # function: (required, useful)
     "zaalmedewerker": (["Klantvriendelijk"], ["Teamwerk"]),
 }
 GOALS_BY_TYPE = {
-    TrajectoryType.VOORTRAJECT: ["Elke week op tijd aanwezig in de groepsmodule", "Nederlands oefenen tot A2"],
-    TrajectoryType.TWE: ["Zelfstandig een werkpost afwerken", "Stiptheid: niet meer dan twee keer te laat per maand"],
-    TrajectoryType.NAZORG: ["Een vast contract vinden", "Het werk combineren met de kinderopvang"],
-    TrajectoryType.WERK_ZORG: ["Ritme opbouwen tot drie halve dagen", "Afspraken met de psycholoog volhouden"],
-    TrajectoryType.OPLEIDING: ["Het attest behalen", "Stageplaats vinden"],
-    TrajectoryType.AMA: ["Met plezier deelnemen aan de werkpost", "Eén nieuwe taak leren"],
+    "menen": {
+        TrajectoryType.VOORTRAJECT: ["Elke week op tijd aanwezig in de groepsmodule", "Nederlands oefenen tot A2"],
+        TrajectoryType.TWE: ["Zelfstandig een werkpost afwerken",
+                             "Stiptheid: niet meer dan twee keer te laat per maand"],
+        TrajectoryType.NAZORG: ["Een vast contract vinden", "Het werk combineren met de kinderopvang"],
+        TrajectoryType.WERK_ZORG: ["Ritme opbouwen tot drie halve dagen", "Afspraken met de psycholoog volhouden"],
+        TrajectoryType.OPLEIDING: ["Het attest behalen", "Stageplaats vinden"],
+        TrajectoryType.AMA: ["Met plezier deelnemen aan de werkpost", "Eén nieuwe taak leren"],
+    },
+    "wervik": {
+        TrajectoryType.VOORTRAJECT: ["Elke afspraak nakomen of tijdig verwittigen", "Dagelijks Nederlands oefenen"],
+        TrajectoryType.TWE: ["De veiligheidsregels op de werkvloer toepassen",
+                             "Na drie maanden zelf de werkdag plannen"],
+        TrajectoryType.NAZORG: ["De proefperiode goed doorkomen", "Het vervoer naar het werk blijvend regelen"],
+        TrajectoryType.WERK_ZORG: ["Twee ochtenden per week op de werkpost", "Spanning tijdig melden"],
+        TrajectoryType.OPLEIDING: ["Alle lesdagen aanwezig zijn", "Het examen in één keer halen"],
+        TrajectoryType.AMA: ["Een vaste taak op de werkpost opnemen", "Contact leggen met de collega's"],
+    },
 }
 # Each OCMW's care organisations, the casemanagers Zorg of its activeringstrajecten (name, kind,
 # still offered): the mandated partnership of its region. An inactive one is kept by older trajectories.
@@ -155,18 +264,67 @@ CARE_ORGANISATIONS = {
                ("CAD Ieper (alcohol en drugs)", CareOrganisation.Kind.OTHER, True)],
 }
 CARE_MOMENTS = {
-    CareOrganisation.Kind.CAW: "Wekelijks gesprek met de begeleider van het CAW.",
-    CareOrganisation.Kind.CGG: "Dinsdagvoormiddag gesprek met de psycholoog van het CGG.",
-    CareOrganisation.Kind.PSYCHIATRIC: "Ambulante opvolging door het PZ, om de twee weken op donderdag.",
-    CareOrganisation.Kind.MUTUAL: "Maandelijks gesprek met de maatschappelijk werker van het ziekenfonds.",
-    CareOrganisation.Kind.OTHER: "Vrijdagnamiddag groepsgesprek in het dagcentrum.",
+    "menen": {
+        CareOrganisation.Kind.CAW: "Wekelijks gesprek met de begeleider van het CAW.",
+        CareOrganisation.Kind.CGG: "Dinsdagvoormiddag gesprek met de psycholoog van het CGG.",
+        CareOrganisation.Kind.PSYCHIATRIC: "Ambulante opvolging door het PZ, om de twee weken op donderdag.",
+        CareOrganisation.Kind.MUTUAL: "Maandelijks gesprek met de maatschappelijk werker van het ziekenfonds.",
+        CareOrganisation.Kind.OTHER: "Vrijdagnamiddag groepsgesprek in het dagcentrum.",
+    },
+    "wervik": {
+        CareOrganisation.Kind.CAW: "Om de twee weken een gesprek bij het CAW in Ieper.",
+        CareOrganisation.Kind.CGG: "Donderdagnamiddag therapie bij het CGG.",
+        CareOrganisation.Kind.PSYCHIATRIC: "De mobiele equipe van het PZ komt maandelijks aan huis.",
+        CareOrganisation.Kind.MUTUAL: "Om de zes weken een gesprek met de sociale dienst van het ziekenfonds.",
+        CareOrganisation.Kind.OTHER: "Woensdagochtend een afspraak bij het CAD.",
+    },
+}
+# What the paths below write on a trajectory, each OCMW in its own words.
+PATH_TEXTS = {
+    "menen": {
+        "screening": "Screening: sterktes, interesses en draagkracht in kaart brengen; een passende werkplek wordt "
+                     "gezocht.",
+        "weo": "WEO getekend; een werkplek bij een partner wordt voorbereid.",
+        "after": "Nabegeleiding na de tewerkstelling art. 60 §7: solliciteren met de jobcoach; de aanvraag voor "
+                 "een werkloosheidsuitkering loopt.",
+        "paused": "Ziekte; hervatting voorzien na controle.",
+        "stopped": "Haakte af na de WEO: kwam niet meer naar de afspraken.",
+        "unemployed": "Tewerkstelling art. 60 §7 volbracht: recht op werkloosheidsuitkering geopend.",
+        "nazorg_after_werk_zorg": "Aan de slag na het werk-zorgtraject; de casemanager Zorg blijft betrokken.",
+        "nazorg_alone": "Verhuisd uit OCMW Kortrijk, waar de TWE afliep met een job; de nazorg loopt hier verder.",
+        "training_before_nazorg": "Opleiding magazijnier bij VDAB.",
+        "extended": "Opname van zes weken in het psychiatrisch ziekenhuis onderbrak de opbouw van de uren; "
+                    "verlenging aangevraagd en door VDAB aanvaard.",
+        "werk_zorg_stopped": "Opname in het ziekenhuis; zorg gaat voor.",
+        "ama_evaluation": "Jaarlijkse evaluatie: deelname stabiel, volgende stap nog te vroeg.",
+        "training_closed": "Opleiding orderpicker bij VDAB.",
+        "training": "Opleiding heftruckchauffeur bij VDAB.",
+        "volume_stopped": "Haakte af: kwam niet meer naar de afspraken.",
+    },
+    "wervik": {
+        "screening": "Eerste weken: kennismaken, werkattitude en draagkracht bekijken; nog geen werkplek gekozen.",
+        "weo": "WEO ondertekend; gesprekken met een partnerwerkgever lopen.",
+        "after": "Na de tewerkstelling art. 60 §7: samen vacatures opvolgen; het dossier voor de "
+                 "werkloosheidsuitkering is ingediend.",
+        "paused": "Arbeidsongeschikt na een val; herneemt na akkoord van de controlearts.",
+        "stopped": "Stopte na de WEO: onbereikbaar, ook na twee brieven.",
+        "unemployed": "Art. 60 §7 afgerond: de werkloosheidsuitkering is toegekend.",
+        "nazorg_after_werk_zorg": "Werkt na het werk-zorgtraject; de zorgpartner volgt nog maandelijks op.",
+        "nazorg_alone": "Kwam uit OCMW Ieper met een job na de TWE; de nazorg wordt hier afgewerkt.",
+        "training_before_nazorg": "Opleiding logistiek medewerker bij VDAB Ieper.",
+        "extended": "Hospitalisatie van twee maanden zette de urenopbouw stil; VDAB keurde de verlenging goed.",
+        "werk_zorg_stopped": "Langdurige ziekte; de behandeling heeft voorrang.",
+        "ama_evaluation": "Evaluatie na een jaar: komt graag, een volgende stap is nog niet haalbaar.",
+        "training_closed": "Opleiding winkelbediende bij VDAB Ieper.",
+        "training": "Opleiding lasser bij VDAB Ieper.",
+        "volume_stopped": "Gestopt: niet meer opgedaagd en niet bereikbaar.",
+    },
 }
 WORK_CASEMANAGERS = {
     "menen": [(WorkCasemanager.VDAB, "Els Vandamme (VDAB Kortrijk)"),
               (WorkCasemanager.GTB, "Bart Lefever (GTB Kortrijk)")],
     "wervik": [(WorkCasemanager.VDAB, "Ann Deprez (VDAB Ieper)"), (WorkCasemanager.GTB, "Tom Vanneste (GTB Ieper)")],
 }
-ELSEWHERE = {"menen": "OCMW Kortrijk", "wervik": "OCMW Ieper"}  # where a client arrived from
 TWE_TRAININGS = ["Heftruckchauffeur (VDAB)", "Basisveiligheid VCA (VDAB)", "Hygiëne in de grootkeuken (Syntra)"]
 ONE_DAY = datetime.timedelta(days=1)
 NAZORG_OUTCOMES = [Outcome.WERK] * 46 + [Outcome.OPLEIDING] * 16 + [Outcome.MAATWERK] * 7 + \
@@ -228,6 +386,7 @@ class DemoLogin:
     email: str
     role: str
     organisation: str
+    shows: str = ""  # what to look at with this login, in a few Dutch words
 
 
 class DemoBuilder:
@@ -248,11 +407,12 @@ class DemoBuilder:
         region = Region.objects.update_or_create(slug=REGION[0], defaults={"name": REGION[1]})[0]
         organisations = [self._fresh_organisation(slug, name) for slug, name in ORGANISATIONS]
         region.members.set(organisations)
-        self._user("regiocoordinator@regio.demo", Role.REGION_COORDINATOR, "Regina", "Declercq", region=region)
+        email, first_name, last_name, shows = REGION_COORDINATOR
+        self._user(email, Role.REGION_COORDINATOR, first_name, last_name, region=region, shows=shows)
         menen, wervik = organisations
         counts = {menen: round(self.client_count * 0.8), wervik: self.client_count - round(self.client_count * 0.8)}
-        self._staff(menen, full=True)
-        self._staff(wervik, full=False)
+        for organisation in organisations:
+            self._staff(organisation)
         for organisation, count in counts.items():
             self._more_counsellors(organisation, count)
             self._clients(organisation, count)
@@ -296,14 +456,11 @@ class DemoBuilder:
     def _care_organisation(self, organisation, name, kind, active):
         return saved(CareOrganisation(organisation=organisation, name=name, kind=kind, active=active))
 
-    def _staff(self, organisation, *, full):
+    def _staff(self, organisation):
+        """The OCMW's own people (STAFF): Menen has one of each role, Wervik a smaller team."""
         slug = organisation.slug.removeprefix("demo-")
-        self._user(f"trajectbegeleider@{slug}.demo", Role.COUNSELLOR, "Sofie", "Vandenbroucke", organisation)
-        self._user(f"trajectbegeleider2@{slug}.demo", Role.COUNSELLOR, "Youssef", "El Amrani", organisation)
-        self._user(f"diensthoofd@{slug}.demo", Role.HEAD, "Katrien", "Desmet", organisation)
-        if full:
-            self._user(f"schepen@{slug}.demo", Role.ALDERMAN, "Jos", "Vermeulen", organisation)
-            self._user(f"beheerder@{slug}.demo", Role.ADMINISTRATOR, "Pieter", "Claeys", organisation)
+        for mailbox_name, role, first_name, last_name, shows in STAFF[slug]:
+            self._user(f"{mailbox_name}@{slug}.demo", role, first_name, last_name, organisation, shows=shows)
 
     def _colleague_waiting(self, organisation):
         """A new colleague the beheerder added, waiting for the diensthoofd's approval (made after
@@ -325,9 +482,9 @@ class DemoBuilder:
                  first_name=self.faker.first_name(), last_name=self.faker.last_name(), organisation=organisation)
             for n in extra)
         self.logins.append(DemoLogin(f"trajectbegeleider{extra[0]}..{extra[-1]}@{slug}.demo",
-                                     Role.COUNSELLOR.label, str(organisation)))
+                                     Role.COUNSELLOR.label, str(organisation), MORE_COUNSELLORS_SHOW))
 
-    def _user(self, email, role, first_name, last_name, organisation=None, region=None):
+    def _user(self, email, role, first_name, last_name, organisation=None, region=None, shows=""):
         existing = User.objects.filter(email=email).select_related("organisation").first()
         if existing and not (existing.organisation and existing.organisation.is_demo) and not existing.region_id:
             raise DemoRefused(_("User %(email)s exists outside the demo: nothing was changed.") % {"email": email})
@@ -335,10 +492,11 @@ class DemoBuilder:
             existing.delete()
         user = User.objects.create_user(email, DEMO_PASSWORD, role=role, first_name=first_name,
                                         last_name=last_name, organisation=organisation, region=region)
-        self.logins.append(DemoLogin(email, user.get_role_display(), str(organisation or region)))
+        self.logins.append(DemoLogin(email, user.get_role_display(), str(organisation or region), shows))
         return user
 
     def _clients(self, organisation, count):
+        slug = organisation.slug.removeprefix("demo-")
         counsellors = list(User.objects.filter(organisation=organisation, role=Role.COUNSELLOR).order_by("email"))
         competences = list(Competence.objects.filter(organisation=organisation))
         interests = list(Interest.objects.filter(organisation=organisation))
@@ -351,23 +509,24 @@ class DemoBuilder:
         clients = list(Client.objects.filter(organisation=organisation).order_by("pk"))
         self._link(Client.competences.through, "competence", clients, competences, 1, 4)
         self._link(Client.interests.through, "interest", clients, interests, 1, 3)
-        self._barriers(clients)
+        self._barriers(clients, BARRIERS[slug])
         # The first clients walk the hand-made paths through the services; a large demo's others get
         # years of history in bulk (demo/volume.py).
         story, volume = clients[:STORY_CLIENTS], clients[STORY_CLIENTS:]
-        self._contacts(story)
+        self._contacts(story, NOTES[slug])
         employers = self._employers(organisation)
         for client in story:
             self._trajectories(client, employers)
         self._documents(story[:12])
         if volume:
-            VolumeBuilder(random=self.random, faker=self.faker, today=self.today, notes=NOTES,
-                          places=PLACES[organisation.slug.removeprefix("demo-")],
+            VolumeBuilder(random=self.random, faker=self.faker, today=self.today, notes=NOTES[slug],
+                          places=PLACES[slug],
                           organisation=organisation, employers_wanted=max(1, len(volume) // 30),
                           care_organisations=self.care_organisations[organisation.pk],
-                          work_casemanagers=WORK_CASEMANAGERS[organisation.slug.removeprefix("demo-")]).build(volume)
+                          work_casemanagers=WORK_CASEMANAGERS[slug],
+                          stop_reason=PATH_TEXTS[slug]["volume_stopped"]).build(volume)
         self._assignments(organisation, clients)
-        LegalBuilder(random=self.random, today=self.today).build(clients)
+        LegalBuilder(random=self.random, today=self.today, words=slug).build(clients)
 
     def _group_modules(self, organisation):
         """Group modules with their sessions and attendance, and ladder measurements (demo/modules.py),
@@ -397,7 +556,7 @@ class DemoBuilder:
         if moving:
             clients_hand_over(clients=Client.objects.filter(pk__in=[c.pk for c in moving]),
                               to=User.objects.get(email=f"trajectbegeleider@{slug}.demo"),
-                              by=User.objects.get(email=f"diensthoofd@{slug}.demo"), note=HANDOVER_NOTE)
+                              by=User.objects.get(email=f"diensthoofd@{slug}.demo"), note=HANDOVER_NOTES[slug])
 
     def _documents(self, clients):
         """A signed GPMI contract on each file; for a TWE in or after its employment the art. 60 §7
@@ -435,8 +594,9 @@ class DemoBuilder:
                 return number
 
     def _client(self, organisation, counsellors, numbers):
+        slug = organisation.slug.removeprefix("demo-")
         number = self._national_number(numbers)
-        postcode, municipality = self.random.choice(PLACES[organisation.slug.removeprefix("demo-")])
+        postcode, municipality = self.random.choice(PLACES[slug])
         male = nn.get_gender(number) == "M"
         first_name = self.faker.first_name_male() if male else self.faker.first_name_female()
         return Client(
@@ -448,14 +608,13 @@ class DemoBuilder:
             leefloon_category=self.random.choice(Client.LeefloonCategory.values),
             status=self.random.choices(Client.Status.values, weights=[2, 7, 1])[0],
             counsellor=self.random.choice(counsellors),
-            goals=self.random.choice(GOALS),
+            goals=self.random.choice(GOALS[slug]),
             education_level=self.random.choice(Client.Education.values),
             languages=self.random.choice(["Nederlands", "Nederlands (B1), Frans", "Arabisch, Nederlands (A2)",
                                           "Nederlands, Engels", "Pools, Nederlands (A2)"]),
             driving_licence=self.random.choice(Client.DrivingLicence.values),
             mobility=self.random.choice(Client.Mobility.values),
-            work_history=self.random.choice(["", "Jobstudent in de horeca.", "Drie jaar productiemedewerker.",
-                                             "Interimwerk in de logistiek, onderbroken door ziekte."]),
+            work_history=self.random.choice(WORK_HISTORY[slug]),
             draagkracht_hours=self.random.choice([8, 12, 16, 19, 24, 30, 38]),
         )
 
@@ -466,15 +625,15 @@ class DemoBuilder:
             for term in self.random.sample(terms, self.random.randint(low, high))
         )
 
-    def _barriers(self, clients):
+    def _barriers(self, clients, pool):
         barriers = [
             Barrier(client=client, category=category, description=description)
             for client in clients
-            for category, description in self.random.sample(BARRIERS, self.random.randint(0, 3))
+            for category, description in self.random.sample(pool, self.random.randint(0, 3))
         ]
         bulk_create_with_history(barriers, Barrier)
 
-    def _contacts(self, clients):
+    def _contacts(self, clients, notes):
         moments = []
         for client in clients:
             for _moment in range(self.random.randint(1, 7)):
@@ -483,14 +642,15 @@ class DemoBuilder:
                     client=client, kind=kind, author=client.counsellor,
                     date=self.today - datetime.timedelta(days=self.random.randint(0, 150)),
                     duration_minutes=self.random.choice([10, 15, 30, 45, 60, 90]),
-                    note=self.random.choice(NOTES[kind]),
+                    note=self.random.choice(notes[kind]),
                 ))
         bulk_create_with_history(moments, ContactMoment)
 
     def _employers(self, organisation):
         employers = []
-        for index, (name, kind, sector, functions) in enumerate(EMPLOYERS):
-            postcode, municipality = self.random.choice(PLACES[organisation.slug.removeprefix("demo-")])
+        slug = organisation.slug.removeprefix("demo-")
+        for index, (name, kind, sector, functions) in enumerate(EMPLOYERS[slug]):
+            postcode, municipality = self.random.choice(PLACES[slug])
             employer = Employer(organisation=organisation, name=name, kind=kind, sector=sector,
                                 postcode=postcode, municipality=municipality,
                                 kbo_number=kbo_number(4000000 + 1000 * index + len(organisation.slug))
@@ -507,8 +667,8 @@ class DemoBuilder:
                 saved(Agreement(
                     employer=employer, start_date=self.today - datetime.timedelta(days=700 - 50 * index),
                     end_date=self.today + datetime.timedelta(days=45 if ends_soon else 400 + 30 * index),
-                    note="Werkplekken voor TWE-OCMW: de werknemer blijft in dienst van het OCMW (art. 60 §7), "
-                         "met een plaatsingsovereenkomst per tewerkstelling."))
+                    note=f"Werkplekken voor TWE-OCMW: de werknemer blijft in dienst van OCMW {slug.title()} "
+                         "(art. 60 §7), met een plaatsingsovereenkomst per tewerkstelling."))
         return employers
 
     def _workplaces(self, employer, functions, sector):
@@ -526,6 +686,14 @@ class DemoBuilder:
             workplace.interests.set([interests[SECTOR_INTERESTS[sector]]])
             workplaces[function] = workplace
         return workplaces
+
+    @staticmethod
+    def _slug(client):
+        return client.organisation.slug.removeprefix("demo-")
+
+    def _text(self, client, key):
+        """One of the paths' texts (PATH_TEXTS), in the words of the client's OCMW."""
+        return PATH_TEXTS[self._slug(client)][key]
 
     def _days_ago(self, low, high):
         return self.today - datetime.timedelta(days=self.random.randint(low, high))
@@ -547,7 +715,7 @@ class DemoBuilder:
         trajectory = trajectory_services.trajectory_register(client=client, by=by, type=type, start_date=start,
                                                              placement=placement, **fields)
         goals = [trajectory_services.goal_add(trajectory=trajectory, description=description)
-                 for description in self.random.sample(GOALS_BY_TYPE[type], 2)]
+                 for description in self.random.sample(GOALS_BY_TYPE[self._slug(client)][type], 2)]
         if prepare:
             prepare(trajectory)
         for action, date, options in steps:
@@ -666,8 +834,7 @@ class DemoBuilder:
 
     def _path_twe_screening(self, client, employers):
         self._twe(client, employers, self._days_ago(3, 20),
-                  description="Screening: sterktes, interesses en draagkracht in kaart brengen; "
-                              "een passende werkplek wordt gezocht.")
+                  description=self._text(client, "screening"))
 
     def _path_twe_weo(self, client, employers):
         """The WEO is signed, the workplace not found yet; one or two in the demo start with a short
@@ -676,7 +843,7 @@ class DemoBuilder:
         training = self.trainings < 2
         self.trainings += training
         self._twe(client, employers, start, weo=self._weo_after_screening(start), training=training,
-                  description="WEO getekend; een werkplek bij een partner wordt voorbereid.")
+                  description=self._text(client, "weo"))
 
     def _path_twe_after(self, client, employers):
         """The art. 60 §7 employment ended lately; guidance after it until the TWE ends."""
@@ -686,8 +853,7 @@ class DemoBuilder:
         start = weo - datetime.timedelta(days=self.random.randint(7, 28))
         self._twe(client, employers, start, weo=weo, work=work, work_end=work_end,
                   planned_end=min(twe_last_day(weo), work_end + datetime.timedelta(days=self.random.randint(90, 150))),
-                  description="Nabegeleiding na de tewerkstelling art. 60 §7: solliciteren met de jobcoach; "
-                              "de aanvraag voor een werkloosheidsuitkering loopt.")
+                  description=self._text(client, "after"))
 
     def _path_twe_paused(self, client, employers):
         """Paused for illness during the employment; the first one in the demo works at a partner
@@ -697,14 +863,14 @@ class DemoBuilder:
         missing = not self.agreement_missing
         self.agreement_missing = True
         self._twe(client, employers, start, [("suspend", start + datetime.timedelta(days=60),
-                                              {"note": "Ziekte; hervatting voorzien na controle."})],
+                                              {"note": self._text(client, "paused")})],
                   weo=weo, work=self._employment_from(weo), own_service=False if missing else None,
                   agreement=not missing)
 
     def _path_twe_stopped(self, client, employers):
         start = self._days_ago(150, 250)
         self._twe(client, employers, start, [("stop", start + datetime.timedelta(days=40),
-                                              {"reason": "Haakte af na de WEO: kwam niet meer naar de afspraken."})],
+                                              {"reason": self._text(client, "stopped")})],
                   weo=self._weo_after_screening(start))
 
     def _path_twe_unemployed(self, client, employers):
@@ -717,7 +883,7 @@ class DemoBuilder:
         end = work_end + datetime.timedelta(days=self.random.randint(30, 60))
         self._twe(client, employers, start, [("close", end, {
             "outcome": Outcome.WERKLOOS,
-            "note": "Tewerkstelling art. 60 §7 volbracht: recht op werkloosheidsuitkering geopend."})],
+            "note": self._text(client, "unemployed")})],
             weo=weo, work=work, work_end=work_end, planned_end=end)
 
     # Nazorg: after a TWE, a werk-zorg or a training, or on its own
@@ -756,24 +922,22 @@ class DemoBuilder:
             ("close", end, {"outcome": self.random.choice([Outcome.MAATWERK, Outcome.WERK])})])
         self._nazorg(client, end - datetime.timedelta(days=self.random.randint(0, 10)),
                      end + datetime.timedelta(days=self.random.randint(1, 10)), follows=werk_zorg,
-                     description="Aan de slag na het werk-zorgtraject; de casemanager Zorg blijft betrokken.")
+                     description=self._text(client, "nazorg_after_werk_zorg"))
 
     def _path_nazorg_after_opleiding(self, client, employers):
         start = self._days_ago(250, 350)
         end = start + datetime.timedelta(days=self.random.randint(120, 200))
         training = self._trajectory(client, TrajectoryType.OPLEIDING, start, [
             ("start", start, {}), ("close", end, {"outcome": Outcome.WERK})],
-            planned_end_date=end, description="Opleiding magazijnier bij VDAB.")
+            planned_end_date=end, description=self._text(client, "training_before_nazorg"))
         self._nazorg(client, end - datetime.timedelta(days=self.random.randint(0, 5)),
                      end + datetime.timedelta(days=self.random.randint(7, 21)), follows=training)
 
     def _path_nazorg_alone(self, client, employers):
         """A client who arrived from another OCMW with a job: the step before lies outside the product."""
         job_start = self._days_ago(20, 100)
-        elsewhere = ELSEWHERE[client.organisation.slug.removeprefix("demo-")]
         self._nazorg(client, job_start + datetime.timedelta(days=self.random.randint(0, 14)), job_start,
-                     description=f"Verhuisd uit {elsewhere}, waar de TWE afliep met een job; "
-                                 "de nazorg loopt hier verder.")
+                     description=self._text(client, "nazorg_alone"))
 
     # Werk-zorg (activeringstraject)
 
@@ -805,7 +969,7 @@ class DemoBuilder:
         return self._trajectory(
             client, TrajectoryType.WERK_ZORG, start, [("start", start, {}), *steps],
             placement={**self._placement(employers, client), "hours_per_week": 8}, prepare=hours_schedule,
-            care_organisation=care, care_moments=CARE_MOMENTS[care.kind], **fields)
+            care_organisation=care, care_moments=CARE_MOMENTS[self._slug(client)][care.kind], **fields)
 
     def _werk_zorg_planned_end(self, start, needed):
         """Planned for 6, 9, 12 or 18 months, long enough to reach `needed` (else the 18)."""
@@ -824,13 +988,12 @@ class DemoBuilder:
         extended = werk_zorg_last_day(start) + relativedelta(months=3)
         trajectory_services.trajectory_update(
             trajectory=werk_zorg, extended_to=extended, planned_end_date=extended,
-            extension_reason="Opname van zes weken in het psychiatrisch ziekenhuis onderbrak de opbouw van de "
-                             "uren; verlenging aangevraagd en door VDAB aanvaard.")
+            extension_reason=self._text(client, "extended"))
 
     def _path_werk_zorg_stopped(self, client, employers):
         start = self._days_ago(300, 500)
         self._werk_zorg(client, employers, start, [("stop", start + datetime.timedelta(days=120),
-                                                    {"reason": "Opname in het ziekenhuis; zorg gaat voor."})])
+                                                    {"reason": self._text(client, "werk_zorg_stopped")})])
 
     def _path_werk_zorg_old(self, client, employers):
         """Referred under the 2014 decree, ended in care; from before the leefloon was recorded."""
@@ -847,17 +1010,16 @@ class DemoBuilder:
         if (self.today - start).days > 365:
             trajectory_services.evaluation_add(trajectory=ama, author=client.counsellor,
                                                date=start + datetime.timedelta(days=365),
-                                               note="Jaarlijkse evaluatie: deelname stabiel, "
-                                                    "volgende stap nog te vroeg.")
+                                               note=self._text(client, "ama_evaluation"))
 
     def _path_opleiding_closed(self, client, employers):
         start = self._days_ago(300, 400)
         self._trajectory(client, TrajectoryType.OPLEIDING, start, [
             ("start", start, {}), ("close", start + datetime.timedelta(days=200), {"outcome": Outcome.WERK})],
-            planned_end_date=start + datetime.timedelta(days=200), description="Opleiding orderpicker bij VDAB.")
+            planned_end_date=start + datetime.timedelta(days=200), description=self._text(client, "training_closed"))
 
     def _path_opleiding(self, client, employers):
         start = self._days_ago(30, 150)
         self._trajectory(client, TrajectoryType.OPLEIDING, start, [("start", start, {})],
                          planned_end_date=start + datetime.timedelta(days=240),
-                         description="Opleiding heftruckchauffeur bij VDAB.")
+                         description=self._text(client, "training"))

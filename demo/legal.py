@@ -19,29 +19,57 @@ END_REASON = {LeefloonAfter.WERK: LeefloonDecision.EndReason.WORK,
               LeefloonAfter.UITKERING: LeefloonDecision.EndReason.BENEFIT,
               LeefloonAfter.ANDER: LeefloonDecision.EndReason.OTHER}
 
+# A GPMI's goals, steps, the client's and the OCMW's commitments by orientation, the reason of an
+# exemption and the conclusion of an evaluation: each demo OCMW in its own words (Wervik's are not Menen's).
 CONTENT = {
-    Gpmi.Orientation.WORK: (
-        "Binnen het jaar een vaste job vinden in de logistiek of de schoonmaak.",
-        "Heftruckattest halen; cv opmaken met de jobcoach; elke week solliciteren; een TWE via het OCMW.",
-        "Elke week twee sollicitaties doen, afspraken met de trajectbegeleider nakomen, ingeschreven blijven "
-        "bij VDAB.",
-        "Wekelijkse begeleiding, de opleiding heftruck betalen, helpen zoeken naar kinderopvang."),
-    Gpmi.Orientation.TRAINING: (
-        "Het diploma secundair onderwijs halen via het tweedekansonderwijs.",
-        "Inschrijven bij het CVO; lessen volgen; na elk semester samen bekijken hoe het gaat.",
-        "De lessen volgen, de attesten van aanwezigheid binnenbrengen.",
-        "Het inschrijvingsgeld en het schoolmateriaal betalen, maandelijks een gesprek."),
-    Gpmi.Orientation.SOCIAL_ACTIVATION: (
-        "Meer buiten komen en stap voor stap deelnemen aan georganiseerde activiteiten.",
-        "Deelnemen aan de groepsmodule; vrijwilligerswerk in het buurthuis; schulden op een rij zetten.",
-        "Naar de groepsmodule gaan, afspraken met de schuldbemiddelaar nakomen.",
-        "De groepsmodule aanbieden, schuldbemiddeling regelen, huisbezoek om de twee maanden."),
+    "menen": {
+        Gpmi.Orientation.WORK: (
+            "Binnen het jaar een vaste job vinden in de logistiek of de schoonmaak.",
+            "Heftruckattest halen; cv opmaken met de jobcoach; elke week solliciteren; een TWE via het OCMW.",
+            "Elke week twee sollicitaties doen, afspraken met de trajectbegeleider nakomen, ingeschreven blijven "
+            "bij VDAB.",
+            "Wekelijkse begeleiding, de opleiding heftruck betalen, helpen zoeken naar kinderopvang."),
+        Gpmi.Orientation.TRAINING: (
+            "Het diploma secundair onderwijs halen via het tweedekansonderwijs.",
+            "Inschrijven bij het CVO; lessen volgen; na elk semester samen bekijken hoe het gaat.",
+            "De lessen volgen, de attesten van aanwezigheid binnenbrengen.",
+            "Het inschrijvingsgeld en het schoolmateriaal betalen, maandelijks een gesprek."),
+        Gpmi.Orientation.SOCIAL_ACTIVATION: (
+            "Meer buiten komen en stap voor stap deelnemen aan georganiseerde activiteiten.",
+            "Deelnemen aan de groepsmodule; vrijwilligerswerk in het buurthuis; schulden op een rij zetten.",
+            "Naar de groepsmodule gaan, afspraken met de schuldbemiddelaar nakomen.",
+            "De groepsmodule aanbieden, schuldbemiddeling regelen, huisbezoek om de twee maanden."),
+    },
+    "wervik": {
+        Gpmi.Orientation.WORK: (
+            "Werk vinden in de voeding of het groenonderhoud, eerst deeltijds.",
+            "Een proefdag bij een partnerwerkgever; het cv bijwerken; solliciteren via de jobclub.",
+            "Naar de jobclub komen, elke maand drie sollicitaties tonen, ingeschreven blijven bij VDAB.",
+            "Begeleiding om de twee weken, de werkkledij betalen, de busabonnementen voorschieten."),
+        Gpmi.Orientation.TRAINING: (
+            "Een beroepsopleiding in de zorg afronden.",
+            "Inschrijven bij het centrum voor volwassenenonderwijs in Ieper; de stage samen zoeken.",
+            "Alle lessen en stagedagen volgen, problemen meteen melden.",
+            "De opleidingskosten dragen, om de zes weken samen de voortgang bekijken."),
+        Gpmi.Orientation.SOCIAL_ACTIVATION: (
+            "Uit het isolement komen en een vaste activiteit in de week hebben.",
+            "Vrijwilligerswerk in het sociaal restaurant; de praattafel volgen; de post op orde zetten.",
+            "Elke week naar het vrijwilligerswerk gaan, afspraken met de budgetbegeleider nakomen.",
+            "Het vrijwilligerswerk zoeken, budgetbegeleiding geven, om de maand een huisbezoek."),
+    },
 }
+EXEMPTION_REASON = {"menen": "Langdurige opname; arbeidsongeschikt volgens de behandelend arts.",
+                    "wervik": "Ernstige ziekte; de adviserend geneesheer erkent de arbeidsongeschiktheid."}
+CONCLUSION = {"menen": "Afspraken overlopen; de volgende stappen zijn afgesproken.",
+              "wervik": "Samen de voortgang bekeken; de afspraken blijven, met een nieuwe datum."}
 
 
 class LegalBuilder:
-    def __init__(self, *, random, today):
+    def __init__(self, *, random, today, words="menen"):
+        """`words`: whose texts (CONTENT, EXEMPTION_REASON, CONCLUSION): "menen" or "wervik"."""
         self.random, self.today = random, today
+        self.content, self.exemption_reason = CONTENT[words], EXEMPTION_REASON[words]
+        self.conclusion = CONCLUSION[words]
 
     def build(self, clients):
         """One scenario per client, chosen by draw (or 'ended' when the client's trajectories left
@@ -56,7 +84,7 @@ class LegalBuilder:
                                    if scenario in ("signed", "behind", "ended")], by=None)
         exemptions_bulk_accept([Exemption(client=client, decision=decision, by=client.counsellor,
                                           ground=self.random.choice(list(Exemption.Ground)),
-                                          reason="Langdurige opname; arbeidsongeschikt volgens de behandelend arts.",
+                                          reason=self.exemption_reason,
                                           accepted_on=decision.decided_on + datetime.timedelta(days=40))
                                 for client, scenario, decision in planned if scenario == "exempted"], by=None)
         behind = {client.pk for client, scenario, _decision in planned if scenario == "behind"}
@@ -103,7 +131,7 @@ class LegalBuilder:
 
     def _gpmi(self, client, decision, scenario):
         orientation = self.random.choice(list(Gpmi.Orientation))
-        goals, steps, theirs, ours = CONTENT[orientation]
+        goals, steps, theirs, ours = self.content[orientation]
         signed = decision.decided_on + datetime.timedelta(days=self.random.randint(20, 85))
         gpmi = Gpmi(client=client, decision=decision, orientation=orientation, goals=goals, steps=steps,
                     client_commitments=theirs, ocmw_commitments=ours,
@@ -122,7 +150,7 @@ class LegalBuilder:
             made.append(GpmiEvaluation(gpmi=gpmi, date=day - datetime.timedelta(days=self.random.randint(0, 10)),
                                        in_person=self.random.random() < 0.8, by=gpmi.drawn_up_by,
                                        participants="cliënt en trajectbegeleider",
-                                       conclusion="Afspraken overlopen; de volgende stappen zijn afgesproken."))
+                                       conclusion=self.conclusion))
             day += interval
         return made
 

@@ -20,19 +20,31 @@ from ladder.services import measurements_bulk_add
 from trajectories.models import Trajectory
 from trajectories.rules import TrajectoryType
 
-# (title, kind, partner, place, capacity, participants per edition, goals)
+# (title, kind, partner, place, capacity, participants per edition, goals); "{town}" is the OCMW's town,
+# "{caw}" its own CAW (WORKSHOP_BY), so Wervik's modules do not show Menen's places or partners.
 MODULES = [
-    ("Klaar voor de job", ModuleKind.VOORTRAJECT, "", "OCMW, zaal 1", 12, 8,
+    ("Klaar voor de job", ModuleKind.VOORTRAJECT, "", "Sociaal Huis {town}, zaal 1", 12, 8,
      "Sollicitatiebrief en cv, een jobgesprek oefenen, afspraken en stiptheid op het werk."),
-    ("Praattafel Nederlands", ModuleKind.LANGUAGE, "", "Bibliotheek", None, 7,
+    ("Praattafel Nederlands", ModuleKind.LANGUAGE, "", "Bibliotheek {town}", None, 7,
      "Nederlands oefenen in alledaagse situaties: bij de dokter, op het werk, op school."),
-    ("Sportief naar werk", ModuleKind.SPORT, "Sportdienst", "Sporthal", 8, 7,
+    ("Sportief naar werk", ModuleKind.SPORT, "Sportdienst {town}", "Sporthal {town}", 8, 7,
      "Wekelijks samen sporten: conditie, een vast ritme en samenwerken in een groep."),
-    ("Jobclub", ModuleKind.JOB_CLUB, "", "OCMW, computerlokaal", 10, 6,
+    ("Jobclub", ModuleKind.JOB_CLUB, "", "Sociaal Huis {town}, computerlokaal", 10, 6,
      "Samen vacatures zoeken en solliciteren, met een begeleider in de buurt."),
-    ("Workshop budget en digitaal", ModuleKind.WORKSHOP, "CAW Zuid-West-Vlaanderen", "CAW, Kortrijk", 12, 6,
+    ("Workshop budget en digitaal", ModuleKind.WORKSHOP, "{caw}", "{caw_place}", 12, 6,
      "Je budget beheren, je bankapp en itsme gebruiken, je post op orde houden."),
 ]
+# The same modules in Wervik, described in its own words (title: goals).
+GOALS_IN = {"demo-wervik": {
+    "Klaar voor de job": "Je sterktes leren benoemen, een sollicitatiegesprek oefenen, afspraken op de werkvloer.",
+    "Praattafel Nederlands": "Elke week samen Nederlands praten over werk, winkelen en de school van de kinderen.",
+    "Sportief naar werk": "Samen bewegen met de sportdienst: uithouding, op tijd komen en in een ploeg werken.",
+    "Jobclub": "Vacatures in de streek bekijken, je cv bijwerken en samen solliciteren.",
+    "Workshop budget en digitaal": "Je rekeningen overzien, digitaal betalen en je papieren thuis ordenen.",
+}}
+# Each OCMW's CAW, which gives the workshop: (name, place).
+WORKSHOP_BY = {"demo-menen": ("CAW Zuid-West-Vlaanderen", "CAW, Kortrijk"),
+               "demo-wervik": ("CAW Centraal-West-Vlaanderen", "CAW, Ieper")}
 # Editions: (name, days from today to the start, number of weekly sessions).
 EDITIONS = [("vorig jaar", -460, 10), ("voorjaar", -300, 10), ("nu", -42, 12)]
 # Drawn for each mark: mostly present, some late, excused or ill; unexcused now and then.
@@ -53,12 +65,15 @@ class ModuleBuilder:
                               .order_by("start_date").values_list("client", "start_date")):
             intakes.setdefault(client, start)
         enrolled = set()
+        caw, caw_place = WORKSHOP_BY[organisation.slug]
+        local = {"town": organisation.name.removeprefix("OCMW ").removesuffix(" (demo)"), "caw": caw,
+                 "caw_place": caw_place}
         for index, (title, kind, partner, place, capacity, size, goals) in enumerate(MODULES):
+            partner, place = partner.format(**local), place.format(**local)
+            goals = GOALS_IN.get(organisation.slug, {}).get(title, goals)
             module = module_services.module_save(Module(
                 organisation=organisation, title=title, kind=kind, goals=goals, place=place, capacity=capacity,
-                partner=f"{partner} {organisation.name.removeprefix('OCMW ').removesuffix(' (demo)')}"
-                if partner == "Sportdienst" else partner,
-                trainer="" if not partner else f"Medewerker {partner}"))
+                partner=partner, trainer="" if not partner else f"Medewerker {partner}"))
             trainer = trainers[index % len(trainers)]
             for name, start_in, weeks in EDITIONS:
                 start = self.today + datetime.timedelta(days=start_in + index)

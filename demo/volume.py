@@ -80,8 +80,9 @@ NEXT_TYPES = [TrajectoryType.VOORTRAJECT, TrajectoryType.OPLEIDING, TrajectoryTy
 
 class VolumeBuilder:
     def __init__(self, *, random, faker, today, notes, places, organisation, employers_wanted, care_organisations,
-                 work_casemanagers):
+                 work_casemanagers, stop_reason="Haakte af: kwam niet meer naar de afspraken."):
         self.random, self.faker, self.today, self.notes, self.places = random, faker, today, notes, places
+        self.stop_reason = stop_reason  # in the words of the organisation (demo.builders.PATH_TEXTS)
         self.organisation = organisation
         self.care_organisations = [c for c in care_organisations if c.active]
         self.work_casemanagers = work_casemanagers
@@ -149,7 +150,7 @@ class VolumeBuilder:
         trajectory = Trajectory(
             client=client, type=kind, start_date=start, planned_end_date=planned, created_by=client.counsellor,
             end_date=None if running else end, outcome=outcome,
-            stop_reason="Haakte af: kwam niet meer naar de afspraken." if stopped else "",
+            stop_reason=self.stop_reason if stopped else "",
             leefloon_after="" if running else leefloon_after(kind, outcome, end, today=self.today, random=self.random),
             follows=previous if kind == TrajectoryType.NAZORG else None,
             next_evaluation_date=start + datetime.timedelta(days=365) if kind == TrajectoryType.AMA else None)

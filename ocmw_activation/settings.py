@@ -232,7 +232,7 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"  # with a host, kombu does not warn that none was given
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -356,3 +356,7 @@ LOGGING = {
     # WeasyPrint narrates every rendering step at INFO; only its warnings matter.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
+if not REDIS_URL:
+    # Tasks run in the web process (the embedded demo): no English "Task … succeeded" line per task
+    # in the server's window. A worker's own log keeps them.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}

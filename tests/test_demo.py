@@ -136,3 +136,54 @@ def test_group_modules_with_sessions_attendance_and_the_ladder(demo):
     for client, rung in LadderMeasurement.objects.order_by("client", "date").values_list("client", "rung"):
         rungs.setdefault(client, []).append(rung)
     assert any(later < earlier for series in rungs.values() for earlier, later in zip(series, series[1:], strict=False))
+
+
+SMALL_IN_WERVIK = {"reason for stopping", "work history", "care moments"}  # ten clients: perhaps none
+
+
+def test_wervik_has_its_own_people_and_its_own_words(demo):
+    """Issue 22: Wervik showed Menen's staff names and handover note, which looked like Menen's data
+    leaking. Each demo OCMW has its own staff, handover note, case notes, employers and free texts."""
+    from clients.models import Assignment, Barrier, Client, ContactMoment
+    from gpmi.models import Gpmi
+    from groupmodules.models import Module
+    from organisations.models import User
+    from trajectories.models import Goal
+
+    texts = {  # what a person reads, by (queryset, field, the path to the organisation's slug)
+        "handover note": (Assignment.objects.exclude(note=""), "note", "client__organisation__slug"),
+        "contact-moment note": (ContactMoment.objects, "note", "client__organisation__slug"),
+        "employer": (Employer.objects, "name", "organisation__slug"),
+        "client goals": (Client.objects.exclude(goals=""), "goals", "organisation__slug"),
+        "work history": (Client.objects.exclude(work_history=""), "work_history", "organisation__slug"),
+        "barrier": (Barrier.objects, "description", "client__organisation__slug"),
+        "trajectory description": (Trajectory.objects.exclude(description=""), "description",
+                                   "client__organisation__slug"),
+        "reason for stopping": (Trajectory.objects.exclude(stop_reason=""), "stop_reason",
+                                "client__organisation__slug"),
+        "care moments": (Trajectory.objects.exclude(care_moments=""), "care_moments", "client__organisation__slug"),
+        "trajectory goal": (Goal.objects, "description", "trajectory__client__organisation__slug"),
+        "GPMI goals": (Gpmi.objects.exclude(goals=""), "goals", "client__organisation__slug"),
+        "module place": (Module.objects, "place", "organisation__slug"),
+        "module partner": (Module.objects.exclude(partner=""), "partner", "organisation__slug"),
+        "module goals": (Module.objects, "goals", "organisation__slug"),
+    }
+    for what, (queryset, field, slug) in texts.items():
+        menen, wervik = (set(queryset.filter(**{slug: f"demo-{name}"}).values_list(field, flat=True))
+                         for name in ("menen", "wervik"))
+        assert menen and (wervik or what in SMALL_IN_WERVIK), what
+        assert menen & wervik == set(), what
+
+    def staff(name):
+        return {(user.first_name, user.last_name) for user in User.objects.filter(organisation__slug=f"demo-{name}")}
+
+    menen, wervik = staff("menen"), staff("wervik")
+    assert len(wervik) >= 3 and menen & wervik == set()
+    # Not even a first name in common, and Wervik's handover note names none of Menen's people.
+    assert {first for first, _last in menen}.isdisjoint({first for first, _last in wervik})
+    for note in Assignment.objects.filter(client__organisation__slug="demo-wervik").exclude(note="") \
+            .values_list("note", flat=True):
+        assert not any(first in note or last in note for first, last in menen)
+    # Wervik's clients take the bus to Ieper, not to Kortrijk.
+    assert not Barrier.objects.filter(client__organisation__slug="demo-wervik", description__contains="Kortrijk") \
+        .exists()

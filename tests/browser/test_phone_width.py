@@ -1,10 +1,12 @@
 """The main pages at phone width (390 px): the case file, each kind of trajectory page, Vandaag, the
 caseload, the search page and the main forms. None scrolls sideways, the goal's status select keeps
-a usable width, and who is logged in (name, role, OCMW) shows at 390 and at 1280 px.
+a usable width, and who is logged in (name, role, OCMW) shows at 390 and at 1280 px. The head's team
+figures and the caseload's rows reflow, and the caseload's filters fold behind one button.
 
-Screenshots land in test-artifacts/phone-width/."""
+Screenshots land in test-artifacts/phone-width/, phone-width-head/ and phone-width-filters/."""
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -114,3 +116,90 @@ def test_the_head_of_service_pages_fit_a_phone(page, live_server, world, cases, 
         shot(page, name)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{name}: the page is {width} px wide at a 390 px screen"
+
+
+def fits(page, width):
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"the page is {scroll_width} px wide at a {width} px screen"
+
+
+def test_the_heads_team_and_the_caseload_filters_reflow_on_a_phone(page, live_server, world, cases, screenshots):
+    """The head's "Je team vandaag" is one block per counsellor on a phone, with labelled figures whose
+    links still open the caseload; the caseload's filters fold behind "Filters (n)", open, and still
+    narrow the list; each client is a compact block. At 1280 px the table and the open filters stay."""
+    shot = screenshots("phone-width-filters")
+    log_in(page, world.hilde)
+    page.set_viewport_size(PHONE)
+    alice = f"{world.alice.first_name} {world.alice.last_name}"
+
+    # Vandaag: no table on a phone but a block per counsellor; the numbers read and link.
+    page.goto("/")
+    team = page.locator("#team-phone")
+    expect(team).to_be_visible()
+    expect(page.locator("section[aria-labelledby=h-team] table")).to_be_hidden()
+    block = team.locator("li").filter(has_text=alice)
+    expect(block.locator("dt").first).to_have_text("Open dossiers")
+    expect(block.locator("dd").first).to_have_text("3")
+    expect(team.locator("li").last).to_contain_text("Team")
+    fits(page, PHONE["width"])
+    shot(page, "vandaag")
+    block.get_by_role("link", name="3").click()
+    expect(page).to_have_url(re.compile(rf"/clienten/\?begeleider={world.alice.pk}$"))
+    expect(page.locator("#client-table tbody tr")).to_have_count(3)
+    expect(page.locator("#filters-toggle")).to_have_text("Filters (1)")  # the counsellor chosen
+
+    # The caseload: the search in sight, the rest folded behind the button.
+    page.goto("/clienten/")
+    toggle = page.locator("#filters-toggle")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_text("Filters")
+    expect(page.get_by_label("Zoeken op naam of rijksregisternummer")).to_be_visible()
+    trajectory = page.get_by_label("Traject", exact=True)
+    expect(trajectory).to_be_hidden()
+    rows = page.locator("#client-table tbody tr")
+    expect(rows).to_have_count(3)
+    # A compact block per client: the box, the name and the status on one line.
+    first = rows.first
+    cells = [first.locator("td").first, first.get_by_role("link"), first.locator(".badge")]  # box, name, status
+    tops = [cell.bounding_box()["y"] + cell.bounding_box()["height"] / 2 for cell in cells]
+    assert max(tops) - min(tops) < 12, f"box, name and status not on one line: {tops}"
+    fits(page, PHONE["width"])
+    shot(page, "caseload-filters-closed")
+
+    folding = page.locator(".caseload-filter")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(folding.and_(page.locator(".collapse.show"))).to_have_count(5)  # opened to the end: Bootstrap
+    expect(trajectory).to_be_visible()  # ignores a click on the button while the filters still unfold
+    trajectory.select_option("werk_zorg")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Vandenbroucke-Verschaeve, Jan")
+    expect(toggle).to_have_text("Filters (1)")  # brought by the table's answer
+    page.get_by_label("Status", exact=True).select_option("actief")
+    expect(toggle).to_have_text("Filters (2)")
+    expect(rows).to_have_count(1)
+    fits(page, PHONE["width"])
+    shot(page, "caseload-filters-open")
+
+    toggle.click()  # folds away again, the list stays filtered
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(folding.and_(page.locator(".collapsing"))).to_have_count(0)
+    expect(trajectory).to_be_hidden()
+    expect(rows).to_have_count(1)
+    fits(page, PHONE["width"])
+
+    # At 1280 px: the table of the team and the filters open, no button.
+    page.set_viewport_size(DESKTOP)
+    page.goto("/")
+    expect(page.locator("section[aria-labelledby=h-team] table")).to_be_visible()
+    expect(page.locator("#team-phone")).to_be_hidden()
+    shot(page, "vandaag-desktop")
+    page.goto("/clienten/")
+    expect(page.locator("#filters-toggle")).to_be_hidden()
+    for label in ("Trajectbegeleider", "Status", "Traject", "Trajectstatus", "Sorteren op"):
+        expect(page.get_by_label(label, exact=True)).to_be_visible()
+    page.get_by_label("Traject", exact=True).select_option("nazorg")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Declercq, Sofie")
+    fits(page, DESKTOP["width"])
+    shot(page, "caseload-desktop")

@@ -68,8 +68,20 @@ def client_list(request):
         "chosen_counsellor": counsellor if counsellor not in (None, user) else None,
     }
     partial = request.htmx and not request.htmx.history_restore_request
+    # The filters folded away on a phone, counted on their button ("Filters (2)"); the search stays in sight.
+    context["active_filters"] = active_filter_count(
+        counsellor_chosen=counsellor_param != default_counsellor, status=status, trajectory_type=trajectory_type,
+        trajectory_status=trajectory_status)
+    context["partial"] = partial
     template = "clients/_client_table.html" if partial else "clients/client_list.html"
     return render(request, template, context)
+
+
+def active_filter_count(*, counsellor_chosen, status, trajectory_type, trajectory_status):
+    """How many of the caseload's filters are set to something else than the plain list: a counsellor other
+    than the default (your own clients, or all of them for the head), a client status, a trajectory type, a
+    trajectory status. The search and the sort order are not counted: they stay in sight or narrow nothing."""
+    return sum(1 for used in (counsellor_chosen, status, trajectory_type, trajectory_status) if used)
 
 
 @case_file_access
