@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from reminders.models import Reminder, Rule
 from tests.browser.helpers import log_in
 from tests.factories import ClientFactory, ContactMomentFactory
 from trajectories import services
@@ -99,10 +100,11 @@ def test_the_main_pages_fit_a_phone(page, live_server, world, cases, screenshots
     page.set_viewport_size(DESKTOP)
     expect_who_is_logged_in(page, world.alice)
     shot(page, "desktop-1280")
-    page.set_viewport_size({"width": 992, "height": 900})  # the narrowest width with the menu on one line
-    expect_who_is_logged_in(page, world.alice)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 992
-    shot(page, "desktop-992")
+    for width in (992, 1200):  # the menu folded (below 1200), and on one line at its narrowest
+        page.set_viewport_size({"width": width, "height": 900})
+        expect_who_is_logged_in(page, world.alice)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        shot(page, f"desktop-{width}")
 
 
 def test_the_head_of_service_pages_fit_a_phone(page, live_server, world, cases, screenshots):
@@ -116,6 +118,18 @@ def test_the_head_of_service_pages_fit_a_phone(page, live_server, world, cases, 
         shot(page, name)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{name}: the page is {width} px wide at a 390 px screen"
+    # The head's menu has the most links: from 992 px (where it spilled 155 px past the screen) to a
+    # desktop, folded or on one line, it never makes the page scroll sideways.
+    unassigned = ClientFactory(organisation=world.menen, counsellor=None)  # the head's own follow-up
+    Reminder.objects.bulk_create(Reminder(organisation=world.menen, rule=Rule.NO_CONTACT, subject=f"test-{n}",
+                                          due_date=TODAY, client=unassigned) for n in range(120))
+    for width in (992, 1100, 1199, 1200, 1280, 1400):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/")
+        if width >= 1200:
+            expect(page.get_by_label("120 open herinneringen")).to_be_visible()  # the widest badge there is
+        fits(page, width)
+    shot(page, "desktop-1400")
 
 
 def fits(page, width):
