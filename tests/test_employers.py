@@ -292,7 +292,17 @@ class TestMatchingSaysWhy:
         text = login(world.alice).get(reverse("client_matches", args=[world.client.pk])).content.decode()
         assert "Er past nu geen open werkpost." in text
         assert "Werkt al in een lopende tijdelijke werkervaring (TWE)" in text
-        assert "Nu niet mogelijk" in text  # the list with each workplace's reason is open at once
+        # One reason for every workplace: said once, the list behind its link.
+        assert "Nu niet mogelijk" not in text and "Toon de werkposten die niet mogelijk zijn" in text
+        Workplace.objects.create(employer=world.employer, function="poetshulp", hours_per_week=30, postcode="8930")
+        world.trajectory.delete()
+        world.client.draagkracht_hours = 20
+        world.client.save()
+        workplace.hours_per_week = 25
+        workplace.save()
+        text = login(world.alice).get(reverse("client_matches", args=[world.client.pk])).content.decode()
+        assert "2 vragen meer uren dan de draagkracht" in text
+        assert "Nu niet mogelijk" in text  # two reasons (25 h and 30 h): each workplace's own, at once
 
     def test_a_full_workplace_is_shown_full_and_proposes_nobody(self, world, login, workplace):
         from trajectories.models import Placement

@@ -176,8 +176,15 @@ def workplace_matches(request, pk, workplace_pk):
         "matches": [(m, m.client.pk not in not_yours, not_yours.get(m.client.pk)) for m in shown],
         "total": len(ranked), "blocker": ranking.proposal_blocker(profile),
         "excluded": excluded, "why_none": ranking.exclusion_summary(excluded),
-        "show_excluded": request.GET.get("uitgesloten") == "1" or not ranked,
+        "show_excluded": _show_excluded(request, ranked, excluded),
     })
+
+
+def _show_excluded(request, ranked, excluded):
+    """The excluded and their reasons: when asked, and at once when nothing fits, unless they all
+    share one reason, which the summary above already says."""
+    asked = request.GET.get("uitgesloten") == "1"
+    return asked or (not ranked and len({match.excluded for match in excluded}) > 1)
 
 
 def _not_yours(user, ids):
@@ -213,6 +220,6 @@ def client_matches(request, client_pk):
     return render(request, "employers/client_matches.html", {
         "client": client, "matches": [(m, ranking.proposal_blocker(m.workplace)) for m in ranked],
         "excluded": excluded, "why_none": ranking.exclusion_summary(excluded),
-        "show_excluded": request.GET.get("uitgesloten") == "1" or not ranked,
+        "show_excluded": _show_excluded(request, ranked, excluded),
         "can_propose": request.user.can_edit_client(client),
     })
