@@ -435,9 +435,11 @@ def resolve(organisation, standing):
     """Close by themselves the open reminders of CLOSING_RULES whose cause no longer stands, and
     open again one the engine closed whose cause stands again (an evaluation entered by mistake and
     removed); {"closed": n, "reopened": n}. A reminder a person marked done stays done."""
-    subjects = {due.subject for dues in standing.values() for due in dues}
+    # Reopening candidates are narrowed by due date, not by subject: a few thousand days at most where
+    # the subjects run to hundreds of thousands (too many parameters for SQLite, megabytes of SQL).
+    due_dates = {due.due_date for dues in standing.values() for due in dues}
     rows = (Reminder.objects.of_organisation(organisation).filter(rule__in=list(standing))
-            .filter(OPEN_NOW | (CLOSED_BY_ITSELF & Q(subject__in=subjects))).values_list(*ROW))
+            .filter(OPEN_NOW | (CLOSED_BY_ITSELF & Q(due_date__in=due_dates))).values_list(*ROW))
     return _close_and_reopen(organisation, rows, standing)
 
 

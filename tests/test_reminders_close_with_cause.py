@@ -78,6 +78,19 @@ class TestContactMoment:
         assert silent.status == Reminder.Status.OPEN
 
 
+    def test_the_daily_run_closes_and_reopens_after_writers_without_signals(self, world, silent):
+        """A bulk writer (an import) sends no signals: the daily run's resolve catches up both ways."""
+        moment = ContactMoment.objects.bulk_create([ContactMoment(
+            client=world.client, author=world.alice, date=TODAY, duration_minutes=5)])[0]
+        assert is_open(silent)
+        assert engine.resolve_organisation(world.menen)["closed"] == 1
+        assert closed_by_itself(silent)
+        ContactMoment.objects.filter(pk=moment.pk)._raw_delete("default")  # a raw delete: no signal either
+        assert closed_by_itself(silent)
+        assert engine.resolve_organisation(world.menen) == {"closed": 0, "reopened": 1}
+        assert is_open(silent)
+
+
 class TestTrajectory:
     def test_a_nazorg_registered_closes_the_twe_ending_reminder(self, world):
         Trajectory.objects.filter(pk=world.trajectory.pk).update(planned_end_date=days(10))
