@@ -57,6 +57,10 @@ class WorkplaceProfile:
     def free_places(self):
         return self.capacity - self.taken
 
+    @property
+    def occupancy(self):
+        return occupancy(self)
+
 
 @dataclass
 class Factor:
@@ -270,6 +274,16 @@ def proposal_blocker(workplace):
     return ""
 
 
+def occupancy(workplace):
+    """"closed", "overfull", "full" or "open": a workplace profile, or a Workplace annotated with
+    taken_places() as `taken`."""
+    if not workplace.is_open:
+        return "closed"
+    if workplace.taken > workplace.capacity:
+        return "overfull"
+    return "full" if workplace.taken >= workplace.capacity else "open"
+
+
 def full_places(workplace):
     if workplace.taken > workplace.capacity:
         return _("%(taken)s placements run on %(capacity)s places: more than it has") % {
@@ -318,9 +332,15 @@ def one_workplace(workplace):
     return Workplace.objects.of_organisation(workplace.employer.organisation_id).filter(pk=workplace.pk)
 
 
-def clients_for_workplace(workplace):
-    """(ranked matches, excluded matches) of the organisation's clients for one workplace."""
+def workplace_profile(workplace):
     [profile] = workplace_profiles(one_workplace(workplace))
+    return profile
+
+
+def clients_for_workplace(workplace, profile=None):
+    """(ranked matches, excluded matches) of the organisation's clients for one workplace (its
+    profile, when the caller has loaded it already)."""
+    profile = profile or workplace_profile(workplace)
     return _ranked(match(client, profile) for client in client_profiles(workplace.employer.organisation))
 
 

@@ -18,7 +18,7 @@ def placement_propose(*, client, workplace, by, start_date):
     profiles = ranking.client_profiles(client.organisation, only=[client.pk])
     if not profiles:
         raise ValidationError(_("This case file is closed."))
-    [place] = ranking.workplace_profiles(ranking.one_workplace(workplace))
+    place = ranking.workplace_profile(workplace)
     blocker = ranking.proposal_blocker(place) or ranking.match(profiles[0], place).excluded
     if blocker:
         raise ValidationError(_("No placement can be proposed: %(reason)s.") % {"reason": blocker})

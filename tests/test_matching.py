@@ -241,9 +241,11 @@ def test_an_overfull_workplace_says_so(warehouse):
         running_twe(client, UserFactory(organisation=client.organisation), workplace.employer)
         Placement.objects.filter(trajectory__client=client).update(workplace=workplace)
     assert matching.proposal_blocker(profile(workplace)) == "2 plaatsingen lopen op 1 plaatsen: meer dan er zijn"
+    assert profile(workplace).occupancy == "overfull"
     workplace.capacity = 3
     workplace.save()
     assert matching.proposal_blocker(profile(workplace)) == ""
     workplace.capacity = 2
     workplace.save()
     assert matching.proposal_blocker(profile(workplace)) == "alle 2 plaatsen zijn bezet"
+    assert profile(workplace).occupancy == "full"

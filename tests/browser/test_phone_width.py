@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from employers.models import Workplace
 from reminders.models import Reminder, Rule
 from tests.browser.helpers import log_in
 from tests.factories import ClientFactory, ContactMomentFactory
@@ -62,6 +63,8 @@ def test_the_main_pages_fit_a_phone(page, live_server, world, cases, screenshots
     expect_who_is_logged_in(page, world.alice)
 
     client = world.client.pk
+    workplace = Workplace.objects.create(employer=world.employer, function="orderpicker", hours_per_week=19,
+                                         postcode="8930")
     pages = {
         "vandaag": "/",
         "caseload": "/clienten/",
@@ -73,6 +76,9 @@ def test_the_main_pages_fit_a_phone(page, live_server, world, cases, screenshots
         "trajectory-new-form": f"/clienten/{client}/trajecten/nieuw/",
         "trajectory-edit-form": trajectory_url(world.trajectory, "bewerken/"),
         "trajectory-close-form": trajectory_url(world.trajectory, "stap/close/"),
+        "employer": world.employer.get_absolute_url(),  # with its placement history
+        "workplace-candidates": f"/werkgevers/{world.employer.pk}/werkposten/{workplace.pk}/kandidaten/",
+        "client-workplaces": f"/clienten/{client}/werkposten/",
     }
     too_wide = {}
     for name, url in pages.items():

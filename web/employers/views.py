@@ -60,13 +60,20 @@ def employer_detail(request, pk):
         "contacts": employer.contacts.all(),
         "agreements": agreements,
         "current_agreement": next((a for a in agreements if a.is_current(today)), None),
-        "workplaces": employer.workplaces.prefetch_related("required_competences", "useful_competences",
-                                                           "interests").annotate(taken=ranking.taken_places()),
+        "workplaces": _with_occupancy(employer.workplaces.prefetch_related(
+            "required_competences", "useful_competences", "interests").annotate(taken=ranking.taken_places())),
         "placements": employer.placements.select_related(
             "trajectory__client", "workplace").order_by("-start_date")[:100],
         "results": employer_results(employer),
         "can_manage": request.user.is_head,
     })
+
+
+def _with_occupancy(workplaces):
+    workplaces = list(workplaces)
+    for workplace in workplaces:
+        workplace.occupancy = ranking.occupancy(workplace)
+    return workplaces
 
 
 def _form_page(request, form, title, back, success, removable=False):
@@ -167,8 +174,8 @@ def workplace_edit(request, pk, workplace_pk):
 @case_file_access
 def workplace_matches(request, pk, workplace_pk):
     workplace = _workplace(request, pk, workplace_pk)
-    [profile] = ranking.workplace_profiles(ranking.one_workplace(workplace))
-    ranked, excluded = ranking.clients_for_workplace(workplace)
+    profile = ranking.workplace_profile(workplace)
+    ranked, excluded = ranking.clients_for_workplace(workplace, profile)
     shown = ranked[:50]
     not_yours = _not_yours(request.user, [m.client.pk for m in shown])
     return render(request, "employers/workplace_matches.html", {
